@@ -1,0 +1,20 @@
+# Every dependency is a Debian 12 package (tools/setup installs them); nothing
+# is downloaded at build time.
+find_package(yaml-cpp 0.7 REQUIRED)          # libyaml-cpp-dev
+find_package(Catch2 2.13 REQUIRED)           # catch2
+find_package(nlohmann_json 3.10 REQUIRED)    # nlohmann-json3-dev
+find_package(OpenSSL 3 REQUIRED)             # libssl-dev
+find_package(fmt 9 REQUIRED)                 # libfmt-dev
+find_package(CLI11 2 REQUIRED)               # libcli11-dev
+find_package(Threads REQUIRED)
+
+# Third-party headers are included as system headers so their warnings do not
+# count against ours.
+foreach(dep yaml-cpp Catch2::Catch2 nlohmann_json::nlohmann_json fmt::fmt CLI11::CLI11)
+  if(TARGET ${dep})
+    get_target_property(_inc ${dep} INTERFACE_INCLUDE_DIRECTORIES)
+    if(_inc)
+      set_target_properties(${dep} PROPERTIES INTERFACE_SYSTEM_INCLUDE_DIRECTORIES "${_inc}")
+    endif()
+  endif()
+endforeach()

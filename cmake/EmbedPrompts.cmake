@@ -1,0 +1,28 @@
+# Run as a script: cmake -DOUTPUT=<file.cpp> -DINPUTS="<a.md>;<b.md>" -P EmbedPrompts.cmake
+# Writes a C++ table of the prompt files, each as a raw string literal, keyed
+# by file name without ".md". Only rewrites OUTPUT when its content changes,
+# so unchanged prompts do not trigger a rebuild.
+set(body "// Generated from src/agents/prompts by cmake/EmbedPrompts.cmake. Do not edit.\n")
+string(APPEND body "#include <array>\n#include <stdexcept>\n#include <string>\n#include <string_view>\n#include <utility>\n\n")
+string(APPEND body "#include \"reprise/agents/prompts.hpp\"\n\nnamespace reprise::agents {\nnamespace {\n")
+set(entries "")
+set(count 0)
+foreach(input IN LISTS INPUTS)
+  get_filename_component(name "${input}" NAME)
+  string(REGEX REPLACE "\\.md$" "" name "${name}")
+  file(READ "${input}" text)
+  string(FIND "${text}" ")reprise_prompt\"" collision)
+  if(NOT collision EQUAL -1)
+    message(FATAL_ERROR "${input} contains the raw-string delimiter )reprise_prompt\"")
+  endif()
+  string(APPEND entries "    std::pair<std::string_view, std::string_view>{\"${name}\", R\"reprise_prompt(${text})reprise_prompt\"},\n")
+  math(EXPR count "${count} + 1")
+endforeach()
+string(APPEND body "constexpr std::array<std::pair<std::string_view, std::string_view>, ${count}> kPrompts{{\n${entries}}};\n}  // namespace\n\n")
+string(APPEND body "std::string_view prompt(std::string_view name) {\n  for (const auto& [key, text] : kPrompts) {\n    if (key == name) return text;\n  }\n  throw std::logic_error(\"no prompt named \" + std::string(name));\n}\n\n}  // namespace reprise::agents\n")
+if(EXISTS "${OUTPUT}")
+  file(READ "${OUTPUT}" previous)
+endif()
+if(NOT "${previous}" STREQUAL "${body}")
+  file(WRITE "${OUTPUT}" "${body}")
+endif()

@@ -1,0 +1,48 @@
+#pragma once
+// The HTTP seam. A provider turns a Request into an HttpRequest and an
+// HttpResponse back into a Response; a Transport moves the bytes.
+//
+// Transport is abstract because the three modes differ only here: live calls
+// use libcurl, cached replay serves recorded fixtures, dry-run records the
+// request and never connects. Nothing above the transport knows which one it has.
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace reprise::llm {
+
+using Headers = std::vector<std::pair<std::string, std::string>>;
+
+// Case-insensitive lookup, as HTTP header names are.
+std::optional<std::string> find_header(const Headers& headers, std::string_view name);
+
+struct HttpRequest {
+  std::string method = "POST";
+  std::string url;
+  Headers headers;
+  std::string body;
+};
+
+// A failure below HTTP: no status line was received.
+struct TransportFailure {
+  enum class Kind { network, timeout };
+  Kind kind = Kind::network;
+  std::string message;
+};
+
+struct HttpResponse {
+  int status = 0;
+  Headers headers;
+  std::string body;
+  std::optional<TransportFailure> failure;  // set when status is 0
+};
+
+class Transport {
+ public:
+  virtual ~Transport() = default;
+  virtual HttpResponse send(const HttpRequest& request) = 0;
+};
+
+}  // namespace reprise::llm

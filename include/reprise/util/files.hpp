@@ -1,0 +1,21 @@
+#pragma once
+// Reading and writing whole files.
+//
+// write_file_atomically writes to a temporary file in the destination's
+// folder, flushes it to disk and renames it over the destination: a crash or
+// kill leaves either the old file or the new one, never half of one. The
+// temporary is removed if anything fails before the rename.
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace reprise::util {
+
+// The whole file, or nullopt with `error` set ("cannot open: No such file or directory").
+std::optional<std::string> read_file(const std::filesystem::path& path, std::string* error = nullptr);
+
+// Throws std::runtime_error naming the path and the OS error on failure.
+void write_file_atomically(const std::filesystem::path& path, std::string_view contents);
+
+}  // namespace reprise::util

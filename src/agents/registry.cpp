@@ -1,0 +1,39 @@
+#include "reprise/agents/registry.hpp"
+
+#include <array>
+
+#include "reprise/agents/coach_narrative.hpp"
+
+namespace reprise::agents {
+namespace {
+
+const std::vector<const Agent*>& all_agents() {
+  static const std::vector<const Agent*> agents = {&coach_narrative_agent()};
+  return agents;
+}
+
+}  // namespace
+
+std::string_view to_string(AgentError::Kind kind) {
+  switch (kind) {
+    case AgentError::Kind::input: return "input";
+    case AgentError::Kind::call: return "call";
+    case AgentError::Kind::parse: return "parse";
+  }
+  return "unknown";
+}
+
+const Agent* find_agent(std::string_view name) {
+  for (const Agent* agent : all_agents()) {
+    if (agent->name() == name) return agent;
+  }
+  return nullptr;
+}
+
+std::vector<std::string_view> agent_names() {
+  std::vector<std::string_view> names;
+  for (const Agent* agent : all_agents()) names.push_back(agent->name());
+  return names;
+}
+
+}  // namespace reprise::agents
