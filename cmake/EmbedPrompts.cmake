@@ -1,7 +1,8 @@
-# Run as a script: cmake -DOUTPUT=<file.cpp> -DINPUTS="<a.md>;<b.md>" -P EmbedPrompts.cmake
+# Run as a script: cmake -DOUTPUT=<file.cpp> -DINPUTS="<a.md>|<b.md>" -P EmbedPrompts.cmake
 # Writes a C++ table of the prompt files, each as a raw string literal, keyed
 # by file name without ".md". Only rewrites OUTPUT when its content changes,
 # so unchanged prompts do not trigger a rebuild.
+string(REPLACE "|" ";" INPUTS "${INPUTS}")
 set(body "// Generated from src/agents/prompts by cmake/EmbedPrompts.cmake. Do not edit.\n")
 string(APPEND body "#include <array>\n#include <stdexcept>\n#include <string>\n#include <string_view>\n#include <utility>\n\n")
 string(APPEND body "#include \"reprise/agents/prompts.hpp\"\n\nnamespace reprise::agents {\nnamespace {\n")

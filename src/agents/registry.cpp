@@ -3,12 +3,16 @@
 #include <array>
 
 #include "reprise/agents/coach_narrative.hpp"
+#include "reprise/agents/content_generate.hpp"
+#include "reprise/agents/content_polish.hpp"
+#include "reprise/agents/committee_narrator.hpp"
+#include "reprise/agents/finance_chat.hpp"
 
 namespace reprise::agents {
 namespace {
 
 const std::vector<const Agent*>& all_agents() {
-  static const std::vector<const Agent*> agents = {&coach_narrative_agent()};
+  static const std::vector<const Agent*> agents = {&coach_narrative_agent(), &content_generate_agent(), &content_polish_agent(), &committee_narrator_agent(), &finance_chat_agent()};
   return agents;
 }
 

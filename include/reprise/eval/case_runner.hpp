@@ -1,0 +1,39 @@
+#pragma once
+// Running one case in cached mode: the agent runs through the shared client
+// with a ReplayTransport, then every expectation is checked. Pure with
+// respect to the file system; safe to call from several threads at once.
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "reprise/agents/agent.hpp"
+#include "reprise/eval/expectations.hpp"
+#include "reprise/eval/settings.hpp"
+#include "reprise/eval/suite.hpp"
+
+namespace reprise::eval {
+
+struct StaleCall {
+  int call = 0;               // 1-based
+  std::string recorded;       // fingerprint in the sidecar ("" when never stamped)
+  std::string current;        // fingerprint of the request built today
+};
+
+struct CaseOutcome {
+  std::optional<agents::AgentOutput> output;
+  std::optional<agents::AgentError> error;
+  std::vector<ObservedCall> calls;
+  std::vector<StaleCall> stale;
+  std::vector<CheckResult> results;  // expectations, plus call-count mismatches
+  double seconds = 0;
+
+  bool checks_passed() const;
+  bool passed(StalePolicy policy) const { return checks_passed() && (policy == StalePolicy::warn || stale.empty()); }
+};
+
+CaseOutcome replay_case(const LoadedCase& loaded);
+
+// "call 1: request fingerprint 1a2b3c4d... differs from the recorded 9f8e7d6c...".
+std::string describe_stale(const StaleCall& stale);
+
+}  // namespace reprise::eval

@@ -1,0 +1,68 @@
+#include "reprise/eval/case_runner.hpp"
+
+#include <fmt/format.h>
+
+#include <chrono>
+
+#include "reprise/agents/registry.hpp"
+#include "reprise/eval/replay_transport.hpp"
+
+namespace reprise::eval {
+namespace {
+
+void find_stale_calls(const LoadedCase& loaded, CaseOutcome& outcome) {
+  std::size_t compared = std::min(outcome.calls.size(), loaded.fixture.calls.size());
+  for (std::size_t i = 0; i < compared; ++i) {
+    const std::string& recorded = loaded.fixture.calls[i].request_sha256;
+    if (recorded != outcome.calls[i].fingerprint) {
+      outcome.stale.push_back({static_cast<int>(i) + 1, recorded, outcome.calls[i].fingerprint});
+    }
+  }
+}
+
+}  // namespace
+
+bool CaseOutcome::checks_passed() const {
+  if (error) return false;
+  for (const auto& result : results) {
+    if (!result.passed) return false;
+  }
+  return true;
+}
+
+std::string describe_stale(const StaleCall& stale) {
+  if (stale.recorded.empty()) return fmt::format("call {}: the fixture was never stamped with a request fingerprint", stale.call);
+  return fmt::format("call {}: the request built today (fingerprint {}) differs from the one the fixture was recorded for ({})",
+                     stale.call, stale.current.substr(0, 12), stale.recorded.substr(0, 12));
+}
+
+CaseOutcome replay_case(const LoadedCase& loaded) {
+  auto started = std::chrono::steady_clock::now();
+  CaseOutcome outcome;
+  const agents::Agent* agent = agents::find_agent(loaded.spec.agent);  // the loader checked it exists
+  auto transport = std::make_shared<ReplayTransport>(loaded.completions, loaded.fixture);
+  llm::Client client(llm::ClientConfig{}, transport);
+
+  auto result = agent->run(loaded.spec.input, client);
+  outcome.calls = transport->observed();
+  find_stale_calls(loaded, outcome);
+  if (result) {
+    outcome.output = std::move(*result);
+    outcome.results = check_verdict(loaded.spec.verdict, outcome.output->verdict);
+    auto assertions = check_assertions(loaded.spec.checks, *outcome.output);
+    outcome.results.insert(outcome.results.end(), assertions.begin(), assertions.end());
+  } else {
+    outcome.error = std::move(result.error());
+  }
+  auto requests = check_requests(loaded.spec.requests, outcome.calls);
+  outcome.results.insert(outcome.results.end(), requests.begin(), requests.end());
+  if (!outcome.error && outcome.calls.size() != loaded.completions.size()) {
+    outcome.results.push_back({false, loaded.spec.id_pos, "recorded calls",
+                               fmt::format("expected: the agent makes the {} call(s) the fixture records\n  actual: it made {}",
+                                           loaded.completions.size(), outcome.calls.size())});
+  }
+  outcome.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  return outcome;
+}
+
+}  // namespace reprise::eval

@@ -1,0 +1,225 @@
+// This file is also where Catch2's implementation is compiled, once for every
+// Catch2 binary: Catch2 2.x declares Session and Config only in the
+// translation unit that defines CATCH_CONFIG_RUNNER, and the replay session
+// needs both. reprise supplies its own main() (eval/main.cpp, tests/main.cpp).
+#define CATCH_CONFIG_RUNNER
+#include <catch2/catch.hpp>
+
+#include "reprise/eval/replay_session.hpp"
+#include <fmt/format.h>
+
+#include <atomic>
+#include <chrono>
+#include <deque>
+#include <iostream>
+#include <thread>
+
+#include "reprise/eval/case_runner.hpp"
+#include "reprise/eval/settings.hpp"
+#include "reprise/eval/suite.hpp"
+#include "reprise/eval/summary.hpp"
+#include "reprise/util/files.hpp"
+
+namespace reprise::eval {
+namespace {
+
+// Reports one assertion at a case file's line, as the CHECK macros would at a C++ line.
+void report_assertion(const char* file, int line, bool passed, const std::string& message,
+                      Catch::ResultWas::OfType failure = Catch::ResultWas::ExplicitFailure) {
+  Catch::AssertionHandler handler("EXPECT", Catch::SourceLineInfo(file, static_cast<std::size_t>(std::max(line, 1))),
+                                  Catch::StringRef(), Catch::ResultDisposition::ContinueOnFailure);
+  handler.handleMessage(passed ? Catch::ResultWas::Ok : failure, message);
+  handler.complete();
+}
+
+class ReplayRun {
+ public:
+  ReplayRun(Suite suite, RunSettings settings) : suite_(std::move(suite)), settings_(std::move(settings)) {
+    outcomes_.resize(suite_.cases.size());
+  }
+
+  void register_tests();
+  void execute(const Catch::Config& config);
+  void report_case(std::size_t index);
+  void report_broken(std::size_t index);
+
+  const Suite& suite() const { return suite_; }
+  RunSummary& summary() { return summary_; }
+
+ private:
+  // Catch2 keeps `const char*` file names: they must outlive the session.
+  const char* keep(std::string text) { return strings_.emplace_back(std::move(text)).c_str(); }
+
+  Suite suite_;
+  RunSettings settings_;
+  std::vector<std::optional<CaseOutcome>> outcomes_;
+  std::deque<std::string> strings_;
+  RunSummary summary_;
+};
+
+class CaseInvoker final : public Catch::ITestInvoker {
+ public:
+  CaseInvoker(ReplayRun& run, std::size_t index, bool broken) : run_(run), index_(index), broken_(broken) {}
+  void invoke() const override { broken_ ? run_.report_broken(index_) : run_.report_case(index_); }
+
+ private:
+  ReplayRun& run_;
+  std::size_t index_;
+  bool broken_;
+};
+
+std::string tags_of(const std::string& agent, const std::vector<std::string>& tags) {
+  std::string text = "[" + agent + "]";
+  for (const auto& tag : tags) text += "[" + tag + "]";
+  return text;
+}
+
+void ReplayRun::register_tests() {
+  auto& hub = Catch::getMutableRegistryHub();
+  for (std::size_t i = 0; i < suite_.cases.size(); ++i) {
+    const Case& spec = suite_.cases[i].spec;
+    const char* file = keep(spec.display_path);
+    hub.registerTest(Catch::makeTestCase(new CaseInvoker(*this, i, false), "",
+                                         Catch::NameAndTags(keep(spec.test_name()), keep(tags_of(spec.agent, spec.tags))),
+                                         Catch::SourceLineInfo(file, static_cast<std::size_t>(std::max(spec.id_pos.line, 1)))));
+  }
+  for (std::size_t i = 0; i < suite_.broken.size(); ++i) {
+    const BrokenCase& broken = suite_.broken[i];
+    std::string agent = broken.test_name.substr(0, broken.test_name.find('/'));
+    hub.registerTest(Catch::makeTestCase(new CaseInvoker(*this, i, true), "",
+                                         Catch::NameAndTags(keep(broken.test_name), keep("[" + agent + "][load-error]")),
+                                         Catch::SourceLineInfo(keep(broken.display_path), 1)));
+  }
+}
+
+void ReplayRun::execute(const Catch::Config& config) {
+  const auto& all = Catch::getAllTestCasesSorted(config);
+  std::vector<Catch::TestCase> selected;
+  if (config.hasTestFilters()) {
+    selected = Catch::filterTests(all, config.testSpec(), config);
+  } else {
+    std::copy_if(all.begin(), all.end(), std::back_inserter(selected), [](const Catch::TestCase& test) { return !test.isHidden(); });
+  }
+  std::unordered_map<std::string, std::size_t> index_by_name;
+  for (std::size_t i = 0; i < suite_.cases.size(); ++i) index_by_name[suite_.cases[i].spec.test_name()] = i;
+  std::vector<std::size_t> work;
+  for (const auto& test : selected) {
+    if (auto it = index_by_name.find(test.name); it != index_by_name.end()) work.push_back(it->second);
+  }
+  std::atomic<std::size_t> next{0};
+  auto worker = [&] {
+    for (std::size_t i = next++; i < work.size(); i = next++) outcomes_[work[i]] = replay_case(suite_.cases[work[i]]);
+  };
+  unsigned jobs = settings_.jobs ? settings_.jobs : std::max(1u, std::thread::hardware_concurrency());
+  std::vector<std::jthread> threads;
+  for (unsigned t = 1; t < jobs && t < work.size(); ++t) threads.emplace_back(worker);
+  worker();
+}
+
+void ReplayRun::report_case(std::size_t index) {
+  const LoadedCase& loaded = suite_.cases[index];
+  if (!outcomes_[index]) outcomes_[index] = replay_case(loaded);  // not pre-run (a spec Catch matched differently)
+  const CaseOutcome& outcome = *outcomes_[index];
+  const char* file = loaded.spec.display_path.c_str();
+  int id_line = loaded.spec.id_pos.line;
+
+  if (outcome.error) {
+    report_assertion(file, id_line, false,
+                     fmt::format("the {} agent failed ({}): {}", loaded.spec.agent, agents::to_string(outcome.error->kind),
+                                 outcome.error->message));
+  }
+  for (const auto& result : outcome.results) {
+    report_assertion(file, result.pos.line, result.passed,
+                     result.passed ? result.expression : fmt::format("{}\n  {}", result.expression, result.message));
+  }
+  for (const auto& stale : outcome.stale) {
+    std::string message = fmt::format(
+        "stale fixture: {}\n  the prompt, model or input changed since the fixture was recorded: refresh it with a live run, "
+        "or acknowledge a reviewed edit that keeps the answer valid with `reprise restamp {}`",
+        describe_stale(stale), loaded.spec.test_name());
+    report_assertion(file, id_line, false, message,
+                     settings_.stale == StalePolicy::fail ? Catch::ResultWas::ExplicitFailure : Catch::ResultWas::Warning);
+  }
+  summary_.add(loaded.spec.agent, outcome.passed(settings_.stale), !outcome.stale.empty(), outcome.seconds);
+}
+
+void ReplayRun::report_broken(std::size_t index) {
+  const BrokenCase& broken = suite_.broken[index];
+  for (const auto& error : broken.errors) {
+    report_assertion(keep(error.file), error.pos.line, false, "case failed to load: " + error.render());
+  }
+  std::string agent = broken.test_name.substr(0, broken.test_name.find('/'));
+  summary_.add(agent, false, false, 0);
+  ++summary_.load_errors;
+}
+
+void print_load_errors(const Suite& suite) {
+  if (suite.broken.empty()) return;
+  std::size_t count = 0;
+  for (const auto& broken : suite.broken) count += broken.errors.size();
+  std::cerr << fmt::format("reprise: {} problem(s) in {} case file(s); the other cases still run:\n\n", count, suite.broken.size());
+  for (const auto& broken : suite.broken) {
+    for (const auto& error : broken.errors) std::cerr << error.render() << "\n\n";
+  }
+}
+
+bool is_listing(const Catch::Config& config) {
+  return config.listTests() || config.listTestNamesOnly() || config.listTags() || config.listReporters();
+}
+
+}  // namespace
+
+int run_replay_session(int argc, char** argv) {
+  auto started = std::chrono::steady_clock::now();
+  RunSettings settings = settings_from_environment();
+  std::string eval_root = settings.eval_root.string(), stale, summary_out;
+  bool no_cache = false;
+  int jobs = 0;
+
+  Catch::Session session;
+  using Catch::clara::Opt;
+  session.cli(session.cli() |
+              Opt(eval_root, "dir")["--eval-root"]("the folder of <agent>/cases/ (default: eval)") |
+              Opt(stale, "fail|warn")["--stale"]("a stale fixture fails or warns (default: fail when CI is set)") |
+              Opt(jobs, "n")["--jobs"]("cases replayed at once (default: one per core)") |
+              Opt(no_cache)["--no-cache"]("parse every case file, ignoring and not writing the parsed-case cache") |
+              Opt(summary_out, "file")["--summary-out"]("also write the summary table as Markdown to this file"));
+  if (int rc = session.applyCommandLine(argc, argv); rc != 0) return rc;
+  if (session.configData().showHelp) return 0;
+  if (!stale.empty()) {
+    if (stale != "fail" && stale != "warn") {
+      std::cerr << "reprise-eval: --stale takes fail or warn, not '" << stale << "'\n";
+      return 2;
+    }
+    settings.stale = stale == "fail" ? StalePolicy::fail : StalePolicy::warn;
+    settings.stale_origin = "flag";
+  }
+  settings.eval_root = eval_root;
+  settings.jobs = static_cast<unsigned>(std::max(jobs, 0));
+  if (no_cache) settings.use_cache = false;
+
+  LoadOptions options{true, settings.jobs, settings.use_cache ? settings.cache_dir : std::filesystem::path()};
+  ReplayRun run(load_suite(settings.eval_root, options), settings);
+  Catch::Config& config = session.config();
+  if (!is_listing(config)) print_load_errors(run.suite());
+  run.register_tests();
+  if (is_listing(config)) return session.run();
+
+  run.execute(config);
+  int failed = session.run();
+  run.summary().wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  // Machine-readable reporters own stdout; the table then goes to stderr.
+  bool console = config.getReporterName() == "console" && config.getFilename().empty();
+  (console ? std::cout : std::cerr) << "\n" << render_table(run.summary()) << std::flush;
+  if (!summary_out.empty()) {
+    try {
+      util::write_file_atomically(summary_out, render_markdown(run.summary()));
+    } catch (const std::exception& error) {
+      std::cerr << "reprise-eval: " << error.what() << "\n";
+      return 2;
+    }
+  }
+  return failed == 0 ? 0 : 1;
+}
+
+}  // namespace reprise::eval

@@ -1,0 +1,194 @@
+#include "reprise/eval/suite.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <atomic>
+#include <map>
+#include <thread>
+#include <variant>
+
+#include "reprise/eval/case_cache.hpp"
+#include "reprise/eval/case_parser.hpp"
+#include "reprise/util/files.hpp"
+
+namespace fs = std::filesystem;
+
+namespace reprise::eval {
+namespace {
+
+using Loaded = std::variant<LoadedCase, BrokenCase>;
+
+struct Candidate {
+  fs::path path;
+  std::string display;
+  bool is_link = false;
+};
+
+BrokenCase broken(std::string test_name, const std::string& display, std::vector<LoadError> errors) {
+  return BrokenCase{std::move(test_name), display, std::move(errors)};
+}
+
+BrokenCase broken(std::string test_name, const std::string& display, std::string message) {
+  return broken(std::move(test_name), display, {LoadError{display, {}, std::move(message), ""}});
+}
+
+std::vector<Candidate> discover(const fs::path& root, const std::string& root_display) {
+  std::vector<Candidate> found;
+  std::error_code ec;
+  for (fs::recursive_directory_iterator it(root, fs::directory_options::skip_permission_denied, ec), end; it != end;
+       it.increment(ec)) {
+    if (ec) break;
+    auto extension = it->path().extension();
+    if (extension != ".yaml" && extension != ".yml") continue;
+    if (it->is_directory(ec)) continue;
+    auto relative = it->path().lexically_relative(root);
+    found.push_back({it->path(), (fs::path(root_display) / relative).generic_string(), it->is_symlink(ec)});
+  }
+  std::sort(found.begin(), found.end(), [](const Candidate& a, const Candidate& b) { return a.display < b.display; });
+  return found;
+}
+
+// Reads the completion and sidecar next to a parsed case.
+Loaded attach_fixtures(Case spec, const LoadOptions& options) {
+  std::string name = spec.test_name();
+  std::string completion_display = display_path(spec.completion_path());
+  std::string fixture_display = display_path(spec.fixture_path());
+  std::string error;
+  auto completion = util::read_file(spec.completion_path(), &error);
+  if (!completion) {
+    return broken(name, spec.display_path,
+                  {LoadError{completion_display, {}, "missing completion file (" + error + "): every case needs its accepted completion beside it", ""}});
+  }
+  if (completion->find_first_not_of(" \t\r\n") == std::string::npos) {
+    return broken(name, spec.display_path, {LoadError{completion_display, {}, "completion file is empty", ""}});
+  }
+  auto sections = split_completion(*completion, completion_display);
+  if (!sections) return broken(name, spec.display_path, {sections.error()});
+
+  LoadedCase loaded{std::move(spec), std::move(*sections), {}};
+  auto sidecar = util::read_file(loaded.spec.fixture_path(), &error);
+  if (!sidecar) {
+    if (!options.require_fixture) return loaded;
+    return broken(name, loaded.spec.display_path,
+                  {LoadError{fixture_display, {}, fmt::format("missing fixture sidecar ({}): run `reprise stamp {}` to write it", error, name), ""}});
+  }
+  auto fixture = parse_fixture(*sidecar, fixture_display);
+  if (!fixture) return broken(name, loaded.spec.display_path, {fixture.error()});
+  if (options.require_fixture && fixture->calls.size() != loaded.completions.size()) {
+    return broken(name, loaded.spec.display_path,
+                  {LoadError{fixture_display, {}, fmt::format("the sidecar records {} call(s) but the completion file has {} section(s)",
+                                                              fixture->calls.size(), loaded.completions.size()), ""}});
+  }
+  loaded.fixture = std::move(*fixture);
+  return loaded;
+}
+
+Loaded load_one(const Candidate& candidate, const fs::path& root, const LoadOptions& options, CaseCache* cache) {
+  auto relative = candidate.path.lexically_relative(root);
+  std::vector<std::string> parts;
+  for (const auto& part : relative) parts.push_back(part.string());
+  if (parts.size() != 3 || parts[1] != "cases") {
+    return broken("invalid/" + relative.generic_string(), candidate.display,
+                  "case file outside eval/<agent>/cases/: cases must be at eval/<agent>/cases/<case-id>.yaml");
+  }
+  std::string expected_id = candidate.path.stem().string();
+  std::string name = parts[0] + "/" + expected_id;
+  if (candidate.path.extension() != ".yaml") {
+    return broken(name, candidate.display, "case files use the .yaml extension; rename it to " + expected_id + ".yaml");
+  }
+  if (candidate.is_link) {
+    // Folder links are not followed by discovery; a file link may point anywhere.
+    std::error_code ec;
+    auto target = fs::canonical(candidate.path, ec);
+    auto inside = fs::canonical(root, ec);
+    if (ec || target.lexically_relative(inside).string().rfind("..", 0) == 0) {
+      return broken(name, candidate.display, "the case file is a link to outside the eval folder; refusing to read it");
+    }
+  }
+
+  if (cache) {
+    if (auto hit = cache->find(candidate.path)) {
+      hit->path = candidate.path;
+      hit->display_path = candidate.display;
+      return attach_fixtures(std::move(*hit), options);
+    }
+  }
+  std::string error;
+  auto text = util::read_file(candidate.path, &error);
+  if (!text) return broken(name, candidate.display, "cannot read the case file: " + error);
+  ParsedCase parsed = parse_case(*text, {candidate.display, parts[0], expected_id});
+  if (!parsed.errors.empty()) return broken(name, candidate.display, std::move(parsed.errors));
+  parsed.value.path = candidate.path;
+  if (cache) cache->store(candidate.path, parsed.value);
+  return attach_fixtures(std::move(parsed.value), options);
+}
+
+// Same id in two agents' folders: ids are unique across the suite so that a
+// case can be named by id alone (capture, review, restamp).
+void reject_duplicate_ids(Suite& suite) {
+  std::map<std::string, std::string> first_seen;
+  std::vector<LoadedCase> unique;
+  for (auto& loaded : suite.cases) {
+    auto [it, inserted] = first_seen.emplace(loaded.spec.id, loaded.spec.display_path);
+    if (inserted) {
+      unique.push_back(std::move(loaded));
+      continue;
+    }
+    const Case& spec = loaded.spec;
+    suite.broken.push_back(broken(spec.test_name(), spec.display_path,
+                                  {LoadError{spec.display_path, spec.id_pos,
+                                             fmt::format("duplicate case id '{}': already used by {}", spec.id, it->second), spec.id_source}}));
+  }
+  suite.cases = std::move(unique);
+}
+
+}  // namespace
+
+std::string display_path(const fs::path& path) {
+  std::error_code ec;
+  auto cwd = fs::current_path(ec);
+  if (ec) return path.generic_string();
+  auto absolute = path.is_absolute() ? path : cwd / path;
+  auto relative = absolute.lexically_normal().lexically_relative(cwd);
+  if (relative.empty() || relative.begin()->string() == "..") return absolute.lexically_normal().generic_string();
+  return relative.generic_string();
+}
+
+Suite load_suite(const fs::path& eval_root, const LoadOptions& options) {
+  Suite suite;
+  std::error_code ec;
+  if (!fs::is_directory(eval_root, ec)) {
+    suite.broken.push_back(broken("invalid/eval-root", display_path(eval_root), "the eval folder does not exist or is not a folder"));
+    return suite;
+  }
+  auto candidates = discover(eval_root, display_path(eval_root));
+  std::unique_ptr<CaseCache> cache;
+  if (!options.cache_dir.empty()) cache = std::make_unique<CaseCache>(options.cache_dir, eval_root);
+
+  std::vector<std::optional<Loaded>> results(candidates.size());
+  std::atomic<std::size_t> next{0};
+  auto worker = [&] {
+    for (std::size_t i = next++; i < candidates.size(); i = next++) {
+      results[i] = load_one(candidates[i], eval_root, options, cache.get());
+    }
+  };
+  unsigned jobs = options.jobs ? options.jobs : std::max(1u, std::thread::hardware_concurrency());
+  std::vector<std::jthread> threads;
+  for (unsigned t = 1; t < jobs && t < candidates.size(); ++t) threads.emplace_back(worker);
+  worker();
+  threads.clear();
+
+  for (auto& result : results) {
+    if (auto* loaded = std::get_if<LoadedCase>(&*result)) suite.cases.push_back(std::move(*loaded));
+    else suite.broken.push_back(std::move(std::get<BrokenCase>(*result)));
+  }
+  reject_duplicate_ids(suite);
+  if (cache) {
+    suite.cache_hits = cache->hits();
+    cache->save();
+  }
+  return suite;
+}
+
+}  // namespace reprise::eval

@@ -1,0 +1,69 @@
+// reprise: the maintenance commands around the cached replay. Thin: parse
+// flags, call the library, print. The replay itself is reprise-eval.
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include <iostream>
+
+#include "reprise/eval/settings.hpp"
+#include "reprise/eval/stamp.hpp"
+#include "reprise/eval/suite.hpp"
+
+namespace {
+
+using namespace reprise::eval;
+
+int print_load_errors(const Suite& suite) {
+  for (const auto& broken : suite.broken) {
+    for (const auto& error : broken.errors) std::cerr << error.render() << "\n\n";
+  }
+  return suite.broken.empty() ? 0 : 1;
+}
+
+int run_stamp(const std::string& eval_root, const std::vector<std::string>& selectors, StampMode mode, const std::string& reason) {
+  // Stamping writes sidecars, so it reads what is on disk now, not a cache.
+  Suite suite = load_suite(eval_root, LoadOptions{mode == StampMode::restamp, 0, {}});
+  int status = print_load_errors(suite);
+  int written = 0, refused = 0;
+  for (const auto& result : stamp_cases(suite, selectors, mode, reason)) {
+    const char* word = result.status == StampResult::Status::written   ? "written"
+                       : result.status == StampResult::Status::refused ? "REFUSED"
+                                                                       : "unchanged";
+    if (result.status != StampResult::Status::unchanged || !selectors.empty()) {
+      std::cout << fmt::format("{:<9} {}: {}\n", word, result.test_name, result.detail);
+    }
+    written += result.status == StampResult::Status::written ? 1 : 0;
+    refused += result.status == StampResult::Status::refused ? 1 : 0;
+  }
+  std::cout << fmt::format("{} sidecar(s) written, {} refused\n", written, refused);
+  return refused > 0 ? 1 : status;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"reprise: maintenance commands for the eval cases (the replay itself is reprise-eval)"};
+  app.require_subcommand(1);
+  std::string eval_root = settings_from_environment().eval_root.string();
+  app.add_option("--eval-root", eval_root, "the folder of <agent>/cases/")->capture_default_str();
+
+  std::vector<std::string> selectors;
+  auto* stamp = app.add_subcommand("stamp", "write missing fixture sidecars for hand-written cases");
+  stamp->add_option("cases", selectors, "<agent>/<id>, <id> or <agent>; none: every case");
+
+  std::string reason;
+  std::vector<std::string> restamp_selectors;
+  auto* restamp = app.add_subcommand("restamp", "acknowledge a reviewed prompt edit: re-stamp stale fixtures whose answers still pass");
+  restamp->add_option("cases", restamp_selectors, "<agent>/<id>, <id> or <agent>")->required();
+  restamp->add_option("--reason", reason, "why the recorded answers are still valid (kept in the sidecar)")->required();
+
+  CLI11_PARSE(app, argc, argv);
+  try {
+    if (stamp->parsed()) return run_stamp(eval_root, selectors, StampMode::stamp, "");
+    if (restamp->parsed()) return run_stamp(eval_root, restamp_selectors, StampMode::restamp, reason);
+  } catch (const std::exception& error) {
+    std::cerr << "reprise: " << error.what() << "\n";
+    return 2;
+  }
+  return 0;
+}
