@@ -82,7 +82,10 @@ std::string render_polish_message(const PolishInput& in, const std::string& draf
   }
   text += "</verified_facts>\n\n";
   if (in.brief) text += render_content_brief(*in.brief) + "\n\n";
-  text += "<draft>\n" + draft + "\n</draft>";
+  std::size_t begin = draft.find_first_not_of(" \t\r\n");
+  std::size_t end = draft.find_last_not_of(" \t\r\n");
+  std::string trimmed = begin == std::string::npos ? std::string() : draft.substr(begin, end - begin + 1);
+  text += "<draft>\n" + trimmed + "\n</draft>";
   return text;
 }
 

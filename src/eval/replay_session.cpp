@@ -222,4 +222,6 @@ int run_replay_session(int argc, char** argv) {
   return failed == 0 ? 0 : 1;
 }
 
+int run_unit_test_session(int argc, char** argv) { return Catch::Session().run(argc, argv); }
+
 }  // namespace reprise::eval

@@ -27,4 +27,9 @@ namespace reprise::eval {
 // The whole of reprise-eval's main(): returns the process exit code.
 int run_replay_session(int argc, char** argv);
 
+// A plain Catch2 session over the statically registered TEST_CASEs: the
+// unit-test binary's main(). Here because Catch2's Session is only declared
+// in the one translation unit that compiles its implementation.
+int run_unit_test_session(int argc, char** argv);
+
 }  // namespace reprise::eval
