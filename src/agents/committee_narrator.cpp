@@ -250,10 +250,10 @@ Problem check_conditions(const Json& json) {
   auto verdict = json["verdict"].get<std::string>();
   bool needs_conditions = verdict == "approve_with_conditions" || verdict == "defer";
   if (needs_conditions && json["conditions"].empty()) {
-    return at("/conditions", fmt::format("a '{}' verdict needs at least one condition", verdict));
+    return at("/conditions", fmt::format("the verdict '{}' needs at least one condition", verdict));
   }
   if (!needs_conditions && !json["conditions"].empty()) {
-    return at("/conditions", fmt::format("a '{}' verdict takes no conditions; got {}", verdict, json["conditions"].size()));
+    return at("/conditions", fmt::format("the verdict '{}' takes no conditions; got {}", verdict, json["conditions"].size()));
   }
   return std::nullopt;
 }
