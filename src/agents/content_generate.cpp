@@ -176,12 +176,13 @@ ContentBrief read_content_brief(InputReader& reader) {
   for (std::size_t i = 0; i < brief.key_points.size(); ++i) {
     if (trim(brief.key_points[i]).empty()) reader.fail(fmt::format("key_points/{}", i), "a key point must not be empty");
   }
-  InputReader target = reader.object("word_target");
-  target.reject_unknown_keys({"min", "max"});
-  brief.min_words = target.integer("min", 100, 4000);
-  brief.max_words = target.integer("max", 100, 4000);
-  if (target.has("min") && target.has("max") && brief.max_words < brief.min_words) {
-    target.fail("max", fmt::format("'max' ({}) must not be less than 'min' ({})", brief.max_words, brief.min_words));
+  if (InputReader target = reader.object("word_target"); target.is_object()) {
+    target.reject_unknown_keys({"min", "max"});
+    brief.min_words = target.integer("min", 100, 4000);
+    brief.max_words = target.integer("max", 100, 4000);
+    if (target.has("min") && target.has("max") && brief.max_words < brief.min_words) {
+      target.fail("max", fmt::format("'max' ({}) must not be less than 'min' ({})", brief.max_words, brief.min_words));
+    }
   }
   for (auto& fact : reader.objects("must_include_facts", false)) {
     fact.reject_unknown_keys({"claim", "source"});
@@ -271,6 +272,7 @@ AgentResult parse_content_draft(const ContentBrief& brief, const std::string& co
 }
 
 AgentResult run_content_generate(const ContentBrief& brief, llm::Client& client) {
+  // Logged as content_generate even inside content_polish's chain: the prompt and request are this agent's.
   auto response = client.invoke(content_generate_request(brief, client), {"content_generate"});
   if (!response) return util::unexpected(AgentError{AgentError::Kind::call, response.error().describe(), 1});
   return parse_content_draft(brief, response->text());

@@ -60,6 +60,7 @@ struct ChatInput {
   std::vector<Account> accounts;
   std::vector<Transaction> transactions;
   std::vector<Budget> budgets;
+  std::vector<std::string> categories;  // derived: every category of the budgets and transactions
 };
 
 // Money is summed in whole cents so tool results are exact and the same on every machine.
@@ -133,6 +134,17 @@ void read_budgets(InputReader& root, ChatInput& parsed) {
   }
 }
 
+// Budgeted categories first, in budget order, then the others in order of first transaction.
+std::vector<std::string> list_categories(const ChatInput& data) {
+  std::vector<std::string> names;
+  auto add = [&](const std::string& name) {
+    if (std::none_of(names.begin(), names.end(), [&](const std::string& known) { return same_name(known, name); })) names.push_back(name);
+  };
+  for (const auto& budget : data.budgets) add(budget.category);
+  for (const auto& transaction : data.transactions) add(transaction.category);
+  return names;
+}
+
 ChatInput read_input(const Json& input, std::vector<InputError>& errors) {
   ChatInput parsed;
   InputReader root(input, "", errors);
@@ -150,18 +162,8 @@ ChatInput read_input(const Json& input, std::vector<InputError>& errors) {
   read_accounts(root, parsed);
   read_transactions(root, parsed);
   read_budgets(root, parsed);
+  parsed.categories = list_categories(parsed);
   return parsed;
-}
-
-// Budgeted categories first, in budget order, then the others in order of first transaction.
-std::vector<std::string> categories(const ChatInput& data) {
-  std::vector<std::string> names;
-  auto add = [&](const std::string& name) {
-    if (std::none_of(names.begin(), names.end(), [&](const std::string& known) { return same_name(known, name); })) names.push_back(name);
-  };
-  for (const auto& budget : data.budgets) add(budget.category);
-  for (const auto& transaction : data.transactions) add(transaction.category);
-  return names;
 }
 
 std::string render_context(const ChatInput& data) {
@@ -177,7 +179,7 @@ std::string render_context(const ChatInput& data) {
     text += fmt::format("\nTransactions on file: {} to {} ({} transactions)", first->date, last->date, data.transactions.size());
   }
   std::string names;
-  for (const auto& name : categories(data)) names += (names.empty() ? "" : ", ") + name;
+  for (const auto& name : data.categories) names += (names.empty() ? "" : ", ") + name;
   text += "\nCategories: " + (names.empty() ? std::string("none") : names);
   text += data.budgets.empty() ? "\nMonthly budgets: none set\n" : "\nMonthly budgets:\n";
   for (const auto& budget : data.budgets) text += fmt::format("- {}: {:.2f}\n", budget.category, to_amount(budget.monthly_cents));
@@ -243,7 +245,7 @@ std::optional<ToolOutcome> argument_errors(const std::vector<InputError>& errors
 
 // A category named by the model, as spelt in the data; nullopt when unknown.
 std::optional<std::string> resolve_category(const ChatInput& data, const std::string& name) {
-  for (const auto& known : categories(data)) {
+  for (const auto& known : data.categories) {
     if (same_name(known, name)) return known;
   }
   return std::nullopt;
@@ -251,15 +253,22 @@ std::optional<std::string> resolve_category(const ChatInput& data, const std::st
 
 ToolOutcome unknown_category(const ChatInput& data, const std::string& name) {
   std::string names;
-  for (const auto& known : categories(data)) names += (names.empty() ? "" : ", ") + known;
+  for (const auto& known : data.categories) names += (names.empty() ? "" : ", ") + known;
   return tool_error(fmt::format("unknown category '{}'; the categories are: {}", name, names));
 }
 
-// Checks optional start/end dates read from tool arguments; adds to `errors`.
+// Checks the start/end dates of a tool's arguments (either may be absent), reporting through `args`.
 void check_period(InputReader& args, const std::optional<std::string>& start, const std::optional<std::string>& end) {
-  if (start && !start->empty() && !is_date(*start)) args.fail("start_date", fmt::format("'start_date' must be YYYY-MM-DD; got '{}'", *start));
-  if (end && !end->empty() && !is_date(*end)) args.fail("end_date", fmt::format("'end_date' must be YYYY-MM-DD; got '{}'", *end));
-  if (start && end && *start > *end) args.fail("end_date", fmt::format("'end_date' ({}) is before 'start_date' ({})", *end, *start));
+  bool valid = true;
+  if (start && !start->empty() && !is_date(*start)) {
+    args.fail("start_date", fmt::format("'start_date' must be YYYY-MM-DD; got '{}'", *start));
+    valid = false;
+  }
+  if (end && !end->empty() && !is_date(*end)) {
+    args.fail("end_date", fmt::format("'end_date' must be YYYY-MM-DD; got '{}'", *end));
+    valid = false;
+  }
+  if (valid && start && end && *start > *end) args.fail("end_date", fmt::format("'end_date' ({}) is before 'start_date' ({})", *end, *start));
 }
 
 ToolOutcome get_account_balances(const ChatInput& data, const Json& arguments) {
