@@ -7,6 +7,7 @@
 
 #include "reprise/agents/coach_narrative.hpp"
 #include "reprise/agents/input_reader.hpp"
+#include "reprise/agents/typed_agent.hpp"
 #include "reprise/agents/prompts.hpp"
 #include "reprise/util/text.hpp"
 
@@ -93,20 +94,15 @@ std::string render_metrics(const CoachInput& in) {
   return text;
 }
 
-class CoachNarrative final : public Agent {
+class CoachNarrative final : public TypedAgent<CoachInput> {
  public:
   std::string_view name() const override { return "coach_narrative"; }
 
-  std::vector<InputError> validate(const Json& input) const override {
-    std::vector<InputError> errors;
-    read_input(input, errors);
-    return errors;
+  CoachInput read(const Json& input, std::vector<InputError>& errors) const override {
+    return agents::read_input(input, errors);
   }
 
-  AgentResult run(const Json& input, llm::Client& client) const override {
-    std::vector<InputError> errors;
-    CoachInput parsed = read_input(input, errors);
-    if (!errors.empty()) return util::unexpected(AgentError{AgentError::Kind::input, errors.front().pointer + ": " + errors.front().message});
+  AgentResult run_typed(const CoachInput& parsed, llm::Client& client) const override {
 
     llm::Request request;
     request.model = client.model_for(llm::ModelRole::workhorse);
@@ -117,7 +113,7 @@ class CoachNarrative final : public Agent {
         "Here are this week's metrics. Write the coaching narrative.\n\n" + render_metrics(parsed)));
 
     auto response = client.invoke(request, {std::string(name())});
-    if (!response) return util::unexpected(AgentError{AgentError::Kind::call, response.error().describe(), 1});
+    if (!response) return util::unexpected(call_error(response.error(), 1));
     return parse(response->text());
   }
 

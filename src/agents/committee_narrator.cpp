@@ -15,6 +15,7 @@
 #include "reprise/agents/committee_narrator.hpp"
 #include "reprise/agents/completion_json.hpp"
 #include "reprise/agents/input_reader.hpp"
+#include "reprise/agents/typed_agent.hpp"
 #include "reprise/agents/prompts.hpp"
 
 namespace reprise::agents {
@@ -266,20 +267,15 @@ Problem check_committee_json(const Json& json, const std::vector<Persona>& roste
   return check_text(json["summary"], "/summary");
 }
 
-class CommitteeNarrator final : public Agent {
+class CommitteeNarrator final : public TypedAgent<CommitteeInput> {
  public:
   std::string_view name() const override { return "committee_narrator"; }
 
-  std::vector<InputError> validate(const Json& input) const override {
-    std::vector<InputError> errors;
-    read_input(input, errors);
-    return errors;
+  CommitteeInput read(const Json& input, std::vector<InputError>& errors) const override {
+    return agents::read_input(input, errors);
   }
 
-  AgentResult run(const Json& input, llm::Client& client) const override {
-    std::vector<InputError> errors;
-    CommitteeInput parsed = read_input(input, errors);
-    if (!errors.empty()) return util::unexpected(AgentError{AgentError::Kind::input, errors.front().pointer + ": " + errors.front().message});
+  AgentResult run_typed(const CommitteeInput& parsed, llm::Client& client) const override {
 
     llm::Request request;
     request.model = client.model_for(llm::ModelRole::synthesis);
@@ -291,7 +287,7 @@ class CommitteeNarrator final : public Agent {
         render_proposal(parsed) + "\n" + render_roster(parsed.personas)));
 
     auto response = client.invoke(request, {std::string(name())});
-    if (!response) return util::unexpected(AgentError{AgentError::Kind::call, response.error().describe(), 1});
+    if (!response) return util::unexpected(call_error(response.error(), 1));
     return parse(response->text(), parsed.personas);
   }
 

@@ -12,6 +12,7 @@
 #include <string_view>
 
 #include "reprise/agents/prompts.hpp"
+#include "reprise/agents/typed_agent.hpp"
 #include "reprise/util/text.hpp"
 
 namespace reprise::agents {
@@ -138,22 +139,16 @@ int max_tokens_for(const ContentBrief& brief) {
   return static_cast<int>(std::clamp<std::int64_t>(2 * brief.max_words + 1024, 2048, 8192));
 }
 
-class ContentGenerate final : public Agent {
+class ContentGenerate final : public TypedAgent<ContentBrief> {
  public:
   std::string_view name() const override { return "content_generate"; }
 
-  std::vector<InputError> validate(const Json& input) const override {
-    std::vector<InputError> errors;
+  ContentBrief read(const Json& input, std::vector<InputError>& errors) const override {
     InputReader root(input, "", errors);
-    read_content_brief(root);
-    return errors;
+    return read_content_brief(root);
   }
 
-  AgentResult run(const Json& input, llm::Client& client) const override {
-    std::vector<InputError> errors;
-    InputReader root(input, "", errors);
-    ContentBrief brief = read_content_brief(root);
-    if (!errors.empty()) return util::unexpected(AgentError{AgentError::Kind::input, errors.front().pointer + ": " + errors.front().message});
+  AgentResult run_typed(const ContentBrief& brief, llm::Client& client) const override {
     return run_content_generate(brief, client);
   }
 };
@@ -274,7 +269,7 @@ AgentResult parse_content_draft(const ContentBrief& brief, const std::string& co
 AgentResult run_content_generate(const ContentBrief& brief, llm::Client& client) {
   // Logged as content_generate even inside content_polish's chain: the prompt and request are this agent's.
   auto response = client.invoke(content_generate_request(brief, client), {"content_generate"});
-  if (!response) return util::unexpected(AgentError{AgentError::Kind::call, response.error().describe(), 1});
+  if (!response) return util::unexpected(call_error(response.error(), 1));
   return parse_content_draft(brief, response->text());
 }
 

@@ -14,6 +14,7 @@
 #include "reprise/agents/completion_json.hpp"
 #include "reprise/agents/content_generate.hpp"
 #include "reprise/agents/input_reader.hpp"
+#include "reprise/agents/typed_agent.hpp"
 #include "reprise/agents/prompts.hpp"
 
 namespace reprise::agents {
@@ -232,20 +233,15 @@ AgentResult parse_polish(const std::string& completion, int call_index) {
   return output;
 }
 
-class ContentPolish final : public Agent {
+class ContentPolish final : public TypedAgent<PolishInput> {
  public:
   std::string_view name() const override { return "content_polish"; }
 
-  std::vector<InputError> validate(const Json& input) const override {
-    std::vector<InputError> errors;
-    read_input(input, errors);
-    return errors;
+  PolishInput read(const Json& input, std::vector<InputError>& errors) const override {
+    return agents::read_input(input, errors);
   }
 
-  AgentResult run(const Json& input, llm::Client& client) const override {
-    std::vector<InputError> errors;
-    PolishInput parsed = read_input(input, errors);
-    if (!errors.empty()) return util::unexpected(AgentError{AgentError::Kind::input, errors.front().pointer + ": " + errors.front().message});
+  AgentResult run_typed(const PolishInput& parsed, llm::Client& client) const override {
     if (parsed.draft) return polish(parsed, *parsed.draft, client, 1);
 
     AgentResult generated = run_content_generate(*parsed.brief, client);
@@ -263,7 +259,7 @@ class ContentPolish final : public Agent {
  private:
   AgentResult polish(const PolishInput& in, const std::string& draft, llm::Client& client, int call_index) const {
     auto response = client.invoke(polish_request(in, draft, client), {std::string(name())});
-    if (!response) return util::unexpected(AgentError{AgentError::Kind::call, response.error().describe(), call_index});
+    if (!response) return util::unexpected(call_error(response.error(), call_index));
     return parse_polish(response->text(), call_index);
   }
 };

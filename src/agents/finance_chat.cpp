@@ -16,6 +16,7 @@
 
 #include "reprise/agents/finance_chat.hpp"
 #include "reprise/agents/input_reader.hpp"
+#include "reprise/agents/typed_agent.hpp"
 #include "reprise/agents/prompts.hpp"
 #include "reprise/util/text.hpp"
 
@@ -403,26 +404,21 @@ std::string trimmed(const std::string& text) {
   return text.substr(first, text.find_last_not_of(" \t\r\n") - first + 1);
 }
 
-class FinanceChat final : public Agent {
+class FinanceChat final : public TypedAgent<ChatInput> {
  public:
   std::string_view name() const override { return "finance_chat"; }
 
-  std::vector<InputError> validate(const Json& input) const override {
-    std::vector<InputError> errors;
-    read_input(input, errors);
-    return errors;
+  ChatInput read(const Json& input, std::vector<InputError>& errors) const override {
+    return agents::read_input(input, errors);
   }
 
-  AgentResult run(const Json& input, llm::Client& client) const override {
-    std::vector<InputError> errors;
-    ChatInput parsed = read_input(input, errors);
-    if (!errors.empty()) return util::unexpected(AgentError{AgentError::Kind::input, errors.front().pointer + ": " + errors.front().message});
+  AgentResult run_typed(const ChatInput& parsed, llm::Client& client) const override {
 
     llm::Request request = first_request(parsed, client);
     std::vector<std::string> completions, tools_used;
     for (int call = 1; call <= kMaxCalls; ++call) {
       auto response = client.invoke(request, {std::string(name())});
-      if (!response) return util::unexpected(AgentError{AgentError::Kind::call, response.error().describe(), call});
+      if (!response) return util::unexpected(call_error(response.error(), call));
       completions.push_back(response->text());
       if (response->stop_reason != "tool_use") return finish(*response, call, std::move(completions), std::move(tools_used));
       if (response->tool_uses().empty()) {

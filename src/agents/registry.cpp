@@ -1,5 +1,7 @@
 #include "reprise/agents/registry.hpp"
 
+#include "reprise/agents/typed_agent.hpp"
+
 #include <array>
 
 #include "reprise/agents/coach_narrative.hpp"
@@ -25,6 +27,14 @@ std::string_view to_string(AgentError::Kind kind) {
     case AgentError::Kind::parse: return "parse";
   }
   return "unknown";
+}
+
+AgentError input_error(const std::vector<InputError>& errors) {
+  return AgentError{AgentError::Kind::input, errors.front().pointer + ": " + errors.front().message, 0};
+}
+
+AgentError call_error(const llm::LlmError& error, int call_index) {
+  return AgentError{AgentError::Kind::call, error.describe(), call_index};
 }
 
 const Agent* find_agent(std::string_view name) {
