@@ -83,8 +83,10 @@ class Parser {
   void error_at(const YAML::Node& node, std::string message) { error_at(position_of(node), std::move(message)); }
 
   // Checks a mapping's keys: unknown ones (with a suggestion) and duplicates.
-  void check_keys(const YAML::Node& map, const std::vector<std::string>& known, const std::string& where) {
-    std::set<std::string> seen;
+  // Returns the keys suggested for misspelt ones, so a "needs X" check on the
+  // same mapping does not report the same mistake a second time.
+  std::set<std::string> check_keys(const YAML::Node& map, const std::vector<std::string>& known, const std::string& where) {
+    std::set<std::string> seen, suggestions;
     for (const auto& entry : map) {
       const std::string key = entry.first.Scalar();
       if (!seen.insert(key).second) {
@@ -93,11 +95,12 @@ class Parser {
       }
       if (std::find(known.begin(), known.end(), key) != known.end()) continue;
       std::string suggestion = agents::closest_match(key, known);
-      if (!suggestion.empty()) suggested_.insert(suggestion);
+      if (!suggestion.empty()) suggestions.insert(suggestion);
       error_at(entry.first, suggestion.empty()
                                 ? fmt::format("unknown key '{}'{}", key, where)
                                 : fmt::format("unknown key '{}'{} (did you mean '{}'?)", key, where, suggestion));
     }
+    return suggestions;
   }
 
   std::optional<std::string> string_at(const YAML::Node& node, const std::string& what) {
@@ -143,20 +146,21 @@ class Parser {
       error_at(node, fmt::format("'{}' must be a number or a mapping with min and/or max", what));
       return std::nullopt;
     }
-    check_keys(node, kBandKeys, " in '" + what + "'");
+    auto suggested = check_keys(node, kBandKeys, " in '" + what + "'");
     NumberBand band;
     if (node["min"]) band.min = number_at(node["min"], what + ".min");
     if (node["max"]) band.max = number_at(node["max"], what + ".max");
-    if (!band.min && !band.max) error_at(node, fmt::format("'{}' needs min or max", what));
+    // A present but bad bound, or a misspelt one, was already reported.
+    if (!node["min"] && !node["max"] && suggested.empty()) error_at(node, fmt::format("'{}' needs min or max", what));
     if (band.min && band.max && *band.min > *band.max) error_at(node, fmt::format("'{}': min is greater than max", what));
     return band;
   }
 
   void read_case(const YAML::Node& root, Case& value) {
-    check_keys(root, kTopKeys, "");
+    auto suggested = check_keys(root, kTopKeys, "");
     for (const char* required : {"id", "agent", "description", "input", "expect"}) {
       // A misspelt key was already reported with the right spelling; saying it is missing too is noise.
-      if (!root[required] && !suggested_.count(required)) error_at(SourcePos{1, 1}, fmt::format("missing required key '{}'", required));
+      if (!root[required] && !suggested.count(required)) error_at(SourcePos{1, 1}, fmt::format("missing required key '{}'", required));
     }
     if (auto node = root["id"]) read_id(node, value);
     if (auto node = root["agent"]) read_agent(node, value);
@@ -241,7 +245,7 @@ class Parser {
       error_at(node, fmt::format("'expect' must be a mapping with verdict, assert and/or request, not {}", kind_name(node)));
       return;
     }
-    check_keys(node, kExpectKeys, " in 'expect'");
+    auto suggested = check_keys(node, kExpectKeys, " in 'expect'");
     if (auto verdict = node["verdict"]) read_verdict(verdict, value.verdict);
     if (auto checks = node["assert"]) read_checks(checks, value.checks);
     if (auto request = node["request"]) {
@@ -251,7 +255,7 @@ class Parser {
         read_request(request, value.requests);
       }
     }
-    if (!value.verdict.present && value.checks.empty()) {
+    if (!value.verdict.present && value.checks.empty() && !suggested.count("verdict") && !suggested.count("assert")) {
       error_at(node, "'expect' needs a verdict band or at least one assertion: a case that checks nothing cannot fail");
     }
   }
@@ -264,10 +268,10 @@ class Parser {
       return;
     }
     band.present = true;
-    check_keys(node, kVerdictKeys, " in 'expect.verdict'");
+    auto suggested = check_keys(node, kVerdictKeys, " in 'expect.verdict'");
     if (auto labels = node["labels"]) band.labels = strings_at(labels, "expect.verdict.labels");
     if (auto score = node["score"]) band.score = band_at(score, "expect.verdict.score");
-    if (band.labels.empty() && !band.score) error_at(node, "'expect.verdict' needs labels or score");
+    if (band.labels.empty() && !band.score && suggested.empty()) error_at(node, "'expect.verdict' needs labels or score");
   }
 
   void read_checks(const YAML::Node& node, std::vector<Check>& checks) {
@@ -389,7 +393,6 @@ class Parser {
   const CaseLocation& location_;
   const agents::Agent* agent_ = nullptr;
   std::vector<LoadError> errors_;
-  std::set<std::string> suggested_;
 };
 
 }  // namespace

@@ -138,6 +138,11 @@ util::Expected<std::vector<std::string>, LoadError> split_completion(std::string
       }
       declared_total = total;
       sections.emplace_back();
+    } else if (sections.empty()) {
+      // The file starts like a marker ("=== reprise call 1 ===") but is not one.
+      return unexpected(LoadError{display_path, {line_number, 1},
+                                  "malformed call section marker: expected '=== reprise call 1/<number of calls> ==='",
+                                  std::string(line)});
     } else {
       sections.back().append(line).append(end == std::string_view::npos ? "" : "\n");
     }
