@@ -12,7 +12,10 @@ namespace fs = std::filesystem;
 namespace reprise::eval {
 namespace {
 
-constexpr int kCacheFormat = 1;
+// 2: each entry's case is its own msgpack blob (a binary value), decoded only
+// on a hit. Format 1 held every case as one tree in the file: loading it built
+// a JSON tree of the whole suite (~20 KB a case) before a single hit.
+constexpr int kCacheFormat = 2;
 
 std::string identity_of(const fs::path& path) {
   struct stat info {};
@@ -130,12 +133,20 @@ void CaseCache::load() {
 
 std::optional<Case> CaseCache::find(const fs::path& path) {
   std::string identity = identity_of(path);
-  std::lock_guard lock(mutex_);
-  auto it = entries_.find(path.string());
-  if (it == entries_.end() || identity.empty() || it->second.identity != identity) return std::nullopt;
+  std::string key = path.string();
+  Json::binary_t blob;
+  {
+    std::lock_guard lock(mutex_);
+    auto it = entries_.find(key);
+    if (it == entries_.end() || identity.empty() || it->second.identity != identity || !it->second.parsed.is_binary()) {
+      return std::nullopt;
+    }
+    blob = it->second.parsed.get_binary();  // decoded outside the lock, so the loader's threads do not queue here
+  }
   try {
-    Case parsed = case_from_json(it->second.parsed);
-    it->second.used = true;
+    Case parsed = case_from_json(Json::from_msgpack(blob));
+    std::lock_guard lock(mutex_);
+    if (auto it = entries_.find(key); it != entries_.end()) it->second.used = true;
     ++hits_;
     return parsed;
   } catch (const Json::exception&) {
@@ -146,7 +157,7 @@ std::optional<Case> CaseCache::find(const fs::path& path) {
 void CaseCache::store(const fs::path& path, const Case& parsed) {
   std::string identity = identity_of(path);
   if (identity.empty()) return;
-  Json json = case_to_json(parsed);
+  Json json = Json::binary(Json::to_msgpack(case_to_json(parsed)));
   std::lock_guard lock(mutex_);
   entries_[path.string()] = Entry{identity, std::move(json), true};
   dirty_ = true;

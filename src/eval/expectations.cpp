@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <regex>
+#include <unordered_map>
 
 #include "reprise/util/text.hpp"
 
@@ -23,6 +24,26 @@ std::string band_text(const NumberBand& band) {
 
 CheckResult result(bool passed, SourcePos pos, std::string expression, std::string expected, std::string actual) {
   return {passed, pos, std::move(expression), passed ? "" : fmt::format("expected: {}\n  actual: {}", expected, actual)};
+}
+
+// As result(), with `expected` and `actual` built only for a failure: quoting
+// a completion or a whole prompt is most of what a passing check would cost.
+template <typename Expected, typename Actual>
+CheckResult lazy_result(bool passed, SourcePos pos, std::string expression, const Expected& expected, const Actual& actual) {
+  if (passed) return {true, pos, std::move(expression), ""};
+  std::string expected_text = expected();
+  std::string actual_text = actual();
+  return result(false, pos, std::move(expression), std::move(expected_text), std::move(actual_text));
+}
+
+// Compiling a std::regex costs far more than a search over a completion, and
+// a suite repeats its patterns: each thread keeps the ones it compiled. The
+// loader has already rejected patterns that do not compile.
+const std::regex& compiled_regex(const std::string& pattern) {
+  thread_local std::unordered_map<std::string, std::regex> cache;
+  if (auto it = cache.find(pattern); it != cache.end()) return it->second;
+  if (cache.size() >= 256) cache.clear();
+  return cache.emplace(pattern, std::regex(pattern)).first->second;
 }
 
 // The text or value a check looks at, or an explanation of why there is none.
@@ -74,25 +95,28 @@ CheckResult evaluate(const Check& check, const agents::AgentOutput& output) {
   std::string expression = expression_of(check);
   Target target = target_of(check, output);
   if (!target.missing.empty()) return result(false, check.pos, expression, "a value to check", target.missing);
-  std::string actual = target.name + " " + quote_text(target.text);
+  auto actual = [&] { return target.name + " " + quote_text(target.text); };
   switch (check.kind) {
     case Check::Kind::contains: {
       auto needle = check.operand.get<std::string>();
-      return result(target.text.find(needle) != std::string::npos, check.pos, expression, "text containing " + quote_text(needle), actual);
+      return lazy_result(target.text.find(needle) != std::string::npos, check.pos, expression,
+                         [&] { return "text containing " + quote_text(needle); }, actual);
     }
     case Check::Kind::not_contains: {
       auto needle = check.operand.get<std::string>();
-      return result(target.text.find(needle) == std::string::npos, check.pos, expression, "text not containing " + quote_text(needle), actual);
+      return lazy_result(target.text.find(needle) == std::string::npos, check.pos, expression,
+                         [&] { return "text not containing " + quote_text(needle); }, actual);
     }
     case Check::Kind::icontains: {
       auto needle = check.operand.get<std::string>();
       bool found = util::to_lower_ascii(target.text).find(util::to_lower_ascii(needle)) != std::string::npos;
-      return result(found, check.pos, expression, "text containing " + quote_text(needle) + " in any case", actual);
+      return lazy_result(found, check.pos, expression, [&] { return "text containing " + quote_text(needle) + " in any case"; },
+                         actual);
     }
     case Check::Kind::regex: {
       auto pattern = check.operand.get<std::string>();
-      bool found = std::regex_search(target.text, std::regex(pattern));
-      return result(found, check.pos, expression, "text matching /" + pattern + "/", actual);
+      bool found = std::regex_search(target.text, compiled_regex(pattern));
+      return lazy_result(found, check.pos, expression, [&] { return "text matching /" + pattern + "/"; }, actual);
     }
     case Check::Kind::min_words:
     case Check::Kind::max_words: {
@@ -107,10 +131,12 @@ CheckResult evaluate(const Check& check, const agents::AgentOutput& output) {
       bool parses = target.value ? !target.value->is_string() || !Json::parse(target.text, nullptr, false).is_discarded()
                                  : !Json::parse(target.text, nullptr, false).is_discarded();
       bool wanted = check.operand.get<bool>();
-      return result(parses == wanted, check.pos, expression, wanted ? "valid JSON" : "text that is not JSON", actual);
+      return lazy_result(parses == wanted, check.pos, expression, [&] { return std::string(wanted ? "valid JSON" : "text that is not JSON"); },
+                         actual);
     }
     case Check::Kind::equals: {
       bool same = *target.value == check.operand;
+      // Eager, as before: dump() throws on invalid UTF-8, and that must not start depending on the outcome.
       return result(same, check.pos, expression, check.operand.dump(), target.value->dump());
     }
   }
@@ -129,6 +155,10 @@ std::string all_text(const Json& value) {
 void check_one_request(const RequestExpectation& expect, const Json& body, int call, std::vector<CheckResult>& results) {
   auto add = [&](bool passed, std::string what, std::string expected, std::string actual) {
     results.push_back(result(passed, expect.pos, fmt::format("request (call {}): {}", call, what), std::move(expected), std::move(actual)));
+  };
+  // For the checks whose failure message quotes a whole prompt: built only on a failure.
+  auto add_lazy = [&](bool passed, const char* what, const auto& expected, const auto& actual) {
+    results.push_back(lazy_result(passed, expect.pos, fmt::format("request (call {}): {}", call, what), expected, actual));
   };
   if (expect.model) {
     std::string model = body.value("model", "");
@@ -150,17 +180,22 @@ void check_one_request(const RequestExpectation& expect, const Json& body, int c
   }
   std::string system = body.contains("system") ? all_text(body["system"]) : "";
   std::string messages = body.contains("messages") ? all_text(body["messages"]) : "";
+  auto there = [] { return std::string("it is there"); };
   for (const auto& text : expect.system_contains) {
-    add(system.find(text) != std::string::npos, "system_contains", "system prompt containing " + quote_text(text), "system prompt " + quote_text(system));
+    add_lazy(system.find(text) != std::string::npos, "system_contains", [&] { return "system prompt containing " + quote_text(text); },
+             [&] { return "system prompt " + quote_text(system); });
   }
   for (const auto& text : expect.system_not_contains) {
-    add(system.find(text) == std::string::npos, "system_not_contains", "system prompt without " + quote_text(text), "it is there");
+    add_lazy(system.find(text) == std::string::npos, "system_not_contains", [&] { return "system prompt without " + quote_text(text); },
+             there);
   }
   for (const auto& text : expect.messages_contain) {
-    add(messages.find(text) != std::string::npos, "messages_contain", "messages containing " + quote_text(text), "messages " + quote_text(messages));
+    add_lazy(messages.find(text) != std::string::npos, "messages_contain", [&] { return "messages containing " + quote_text(text); },
+             [&] { return "messages " + quote_text(messages); });
   }
   for (const auto& text : expect.messages_not_contain) {
-    add(messages.find(text) == std::string::npos, "messages_not_contain", "messages without " + quote_text(text), "it is there");
+    add_lazy(messages.find(text) == std::string::npos, "messages_not_contain", [&] { return "messages without " + quote_text(text); },
+             there);
   }
   if (expect.tools) {
     std::vector<std::string> offered;

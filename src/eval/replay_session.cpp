@@ -108,7 +108,15 @@ void ReplayRun::execute(const Catch::Config& config) {
   }
   std::atomic<std::size_t> next{0};
   auto worker = [&] {
-    for (std::size_t i = next++; i < work.size(); i = next++) outcomes_[work[i]] = replay_case(suite_.cases[work[i]]);
+    for (std::size_t i = next++; i < work.size(); i = next++) {
+      CaseOutcome outcome = replay_case(suite_.cases[work[i]]);
+      // Reporting reads the results, the stale calls, the error and the time,
+      // never the request bodies or the parsed output: held for a whole suite
+      // until Catch2 reports, those were most of a large run's memory.
+      outcome.calls = {};
+      outcome.output.reset();
+      outcomes_[work[i]] = std::move(outcome);
+    }
   };
   unsigned jobs = settings_.jobs ? settings_.jobs : std::max(1u, std::thread::hardware_concurrency());
   std::vector<std::jthread> threads;

@@ -11,9 +11,11 @@ ReplayTransport::ReplayTransport(const std::vector<std::string>& completions, co
     : completions_(completions), fixture_(fixture) {}
 
 llm::HttpResponse ReplayTransport::send(const llm::HttpRequest& request) {
-  Json body = Json::parse(request.body, nullptr, false);
+  Json parsed = Json::parse(request.body, nullptr, false);
   std::size_t index = observed_.size();
-  observed_.push_back({llm::request_fingerprint(body), body});
+  std::string fingerprint = llm::request_fingerprint(parsed);
+  observed_.push_back({std::move(fingerprint), std::move(parsed)});  // moved, not copied: it holds the whole prompt
+  const Json& body = observed_.back().body;
   if (index >= completions_.size()) {
     llm::HttpResponse missing;
     missing.failure = llm::TransportFailure{
