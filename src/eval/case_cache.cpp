@@ -1,8 +1,5 @@
 #include "reprise/eval/case_cache.hpp"
 
-#include <sys/stat.h>
-
-#include <fmt/format.h>
 
 #include "reprise/util/files.hpp"
 #include "reprise/util/sha256.hpp"
@@ -12,15 +9,14 @@ namespace fs = std::filesystem;
 namespace reprise::eval {
 namespace {
 
-// 2: each entry's case is its own msgpack blob (a binary value), decoded only
-// on a hit. Format 1 held every case as one tree in the file: loading it built
-// a JSON tree of the whole suite (~20 KB a case) before a single hit.
-constexpr int kCacheFormat = 2;
+// 3: content digests as keys, and outcomes. Since 2, each entry's case is its
+// own msgpack blob (a binary value), decoded only on a hit: format 1 held every
+// case as one tree, so loading it built a JSON tree of the whole suite first.
+constexpr int kCacheFormat = 3;
 
-std::string identity_of(const fs::path& path) {
-  struct stat info {};
-  if (::stat(path.c_str(), &info) != 0) return {};
-  return fmt::format("{}:{}.{}:{}", info.st_size, info.st_mtim.tv_sec, info.st_mtim.tv_nsec, info.st_ino);
+std::string executable_digest() {
+  auto bytes = util::read_file("/proc/self/exe");
+  return bytes ? util::sha256_hex(*bytes) : std::string();
 }
 
 Json pos_json(SourcePos pos) { return Json::array({pos.line, pos.column}); }
@@ -112,35 +108,32 @@ CaseCache::CaseCache(fs::path cache_dir, const fs::path& eval_root) {
   std::error_code ec;
   auto root = fs::absolute(eval_root, ec).lexically_normal().string();
   file_ = cache_dir / ("cases-" + util::sha256_hex(root).substr(0, 16) + ".msgpack");
-  executable_identity_ = identity_of("/proc/self/exe");
-  load();
+  executable_digest_ = executable_digest();
+  if (!executable_digest_.empty()) load();
 }
 
 void CaseCache::load() {
   auto bytes = util::read_file(file_);
   if (!bytes) return;
-  Json json;
   try {
-    json = Json::from_msgpack(*bytes);
-    if (json.at("format") != kCacheFormat || json.at("executable") != executable_identity_) return;
+    Json json = Json::from_msgpack(*bytes);
+    if (json.at("format") != kCacheFormat || json.at("executable") != executable_digest_) return;
     for (auto& [path, entry] : json.at("entries").items()) {
-      entries_[path] = Entry{entry.at("identity").get<std::string>(), std::move(entry.at("case")), false};
+      entries_[path] = Entry{entry.at("digest").get<std::string>(), std::move(entry.at("case")), false,
+                             entry.at("outcome_digest").get<std::string>(), std::move(entry.at("outcome"))};
     }
   } catch (const Json::exception&) {
     entries_.clear();  // a corrupt cache is only a cold start
   }
 }
 
-std::optional<Case> CaseCache::find(const fs::path& path) {
-  std::string identity = identity_of(path);
+std::optional<Case> CaseCache::find(const fs::path& path, const std::string& digest) {
   std::string key = path.string();
   Json::binary_t blob;
   {
     std::lock_guard lock(mutex_);
     auto it = entries_.find(key);
-    if (it == entries_.end() || identity.empty() || it->second.identity != identity || !it->second.parsed.is_binary()) {
-      return std::nullopt;
-    }
+    if (it == entries_.end() || it->second.digest != digest || !it->second.parsed.is_binary()) return std::nullopt;
     blob = it->second.parsed.get_binary();  // decoded outside the lock, so the loader's threads do not queue here
   }
   try {
@@ -154,12 +147,36 @@ std::optional<Case> CaseCache::find(const fs::path& path) {
   }
 }
 
-void CaseCache::store(const fs::path& path, const Case& parsed) {
-  std::string identity = identity_of(path);
-  if (identity.empty()) return;
+void CaseCache::store(const fs::path& path, const std::string& digest, const Case& parsed) {
+  if (executable_digest_.empty()) return;
   Json json = Json::binary(Json::to_msgpack(case_to_json(parsed)));
   std::lock_guard lock(mutex_);
-  entries_[path.string()] = Entry{identity, std::move(json), true};
+  entries_[path.string()] = Entry{digest, std::move(json), true, "", nullptr};
+  dirty_ = true;
+}
+
+std::optional<Json> CaseCache::find_outcome(const fs::path& path, const std::string& inputs_digest) {
+  Json::binary_t blob;
+  {
+    std::lock_guard lock(mutex_);
+    auto it = entries_.find(path.string());
+    if (it == entries_.end() || it->second.outcome_digest != inputs_digest || !it->second.outcome.is_binary()) return std::nullopt;
+    blob = it->second.outcome.get_binary();
+  }
+  try {
+    return Json::from_msgpack(blob);
+  } catch (const Json::exception&) {
+    return std::nullopt;
+  }
+}
+
+void CaseCache::store_outcome(const fs::path& path, const std::string& inputs_digest, Json outcome) {
+  Json blob = Json::binary(Json::to_msgpack(outcome));
+  std::lock_guard lock(mutex_);
+  auto it = entries_.find(path.string());
+  if (it == entries_.end()) return;  // only beside a cached parse of the same file
+  it->second.outcome_digest = inputs_digest;
+  it->second.outcome = std::move(blob);
   dirty_ = true;
 }
 
@@ -170,14 +187,17 @@ void CaseCache::save() {
   if (!dirty_ && unused == 0) return;
   Json entries = Json::object();
   for (auto& [path, entry] : entries_) {
-    if (entry.used) entries[path] = {{"identity", entry.identity}, {"case", entry.parsed}};
+    if (!entry.used) continue;
+    entries[path] = {{"digest", entry.digest}, {"case", entry.parsed}, {"outcome_digest", entry.outcome_digest}, {"outcome", entry.outcome}};
   }
-  Json json = {{"format", kCacheFormat}, {"executable", executable_identity_}, {"entries", std::move(entries)}};
+  Json json = {{"format", kCacheFormat}, {"executable", executable_digest_}, {"entries", std::move(entries)}};
   try {
     std::error_code ec;
     fs::create_directories(file_.parent_path(), ec);
     auto bytes = Json::to_msgpack(json);
     util::write_file_atomically(file_, std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()));
+    dirty_ = false;
+    for (auto it = entries_.begin(); it != entries_.end();) it = it->second.used ? std::next(it) : entries_.erase(it);
   } catch (const std::exception&) {
     // The cache is an optimisation: a read-only or full disk only costs speed.
   }

@@ -65,4 +65,32 @@ CaseOutcome replay_case(const LoadedCase& loaded) {
   return outcome;
 }
 
+Json outcome_to_json(const CaseOutcome& outcome) {
+  Json error = nullptr;
+  if (outcome.error) error = {static_cast<int>(outcome.error->kind), outcome.error->message, outcome.error->call_index};
+  Json stale = Json::array();
+  for (const auto& call : outcome.stale) stale.push_back({call.call, call.recorded, call.current});
+  Json results = Json::array();
+  for (const auto& result : outcome.results) {
+    results.push_back({result.passed, result.pos.line, result.pos.column, result.expression, result.message});
+  }
+  return {{"error", std::move(error)}, {"stale", std::move(stale)}, {"results", std::move(results)}};
+}
+
+CaseOutcome outcome_from_json(const Json& json) {
+  CaseOutcome outcome;
+  if (const Json& error = json.at("error"); !error.is_null()) {
+    outcome.error = agents::AgentError{static_cast<agents::AgentError::Kind>(error.at(0).get<int>()),
+                                       error.at(1).get<std::string>(), error.at(2).get<int>()};
+  }
+  for (const auto& call : json.at("stale")) {
+    outcome.stale.push_back({call.at(0).get<int>(), call.at(1).get<std::string>(), call.at(2).get<std::string>()});
+  }
+  for (const auto& result : json.at("results")) {
+    outcome.results.push_back({result.at(0).get<bool>(), {result.at(1).get<int>(), result.at(2).get<int>()},
+                               result.at(3).get<std::string>(), result.at(4).get<std::string>()});
+  }
+  return outcome;
+}
+
 }  // namespace reprise::eval

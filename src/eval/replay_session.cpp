@@ -14,6 +14,7 @@
 #include <iostream>
 #include <thread>
 
+#include "reprise/eval/case_cache.hpp"
 #include "reprise/eval/case_runner.hpp"
 #include "reprise/eval/settings.hpp"
 #include "reprise/eval/suite.hpp"
@@ -40,6 +41,7 @@ class ReplayRun {
 
   void register_tests();
   void execute(const Catch::Config& config);
+  std::optional<CaseOutcome> reuse_outcome(const LoadedCase& loaded) const;
   void report_case(std::size_t index);
   void report_broken(std::size_t index);
 
@@ -107,9 +109,17 @@ void ReplayRun::execute(const Catch::Config& config) {
     if (auto it = index_by_name.find(test.name); it != index_by_name.end()) work.push_back(it->second);
   }
   std::atomic<std::size_t> next{0};
+  std::atomic<int> reused{0};
   auto worker = [&] {
     for (std::size_t i = next++; i < work.size(); i = next++) {
-      CaseOutcome outcome = replay_case(suite_.cases[work[i]]);
+      const LoadedCase& loaded = suite_.cases[work[i]];
+      if (auto known = reuse_outcome(loaded)) {
+        outcomes_[work[i]] = std::move(*known);
+        ++reused;
+        continue;
+      }
+      CaseOutcome outcome = replay_case(loaded);
+      if (suite_.cache) suite_.cache->store_outcome(loaded.spec.path, loaded.inputs_digest, outcome_to_json(outcome));
       // Reporting reads the results, the stale calls, the error and the time,
       // never the request bodies or the parsed output: held for a whole suite
       // until Catch2 reports, those were most of a large run's memory.
@@ -122,6 +132,22 @@ void ReplayRun::execute(const Catch::Config& config) {
   std::vector<std::jthread> threads;
   for (unsigned t = 1; t < jobs && t < work.size(); ++t) threads.emplace_back(worker);
   worker();
+  threads.clear();
+  summary_.reused = reused;
+  if (suite_.cache) suite_.cache->save();
+}
+
+// The outcome of the same case file, completion and sidecar under the same
+// reprise executable: replay is deterministic, so it would be the same again.
+std::optional<CaseOutcome> ReplayRun::reuse_outcome(const LoadedCase& loaded) const {
+  if (!suite_.cache || loaded.inputs_digest.empty()) return std::nullopt;
+  auto json = suite_.cache->find_outcome(loaded.spec.path, loaded.inputs_digest);
+  if (!json) return std::nullopt;
+  try {
+    return outcome_from_json(*json);
+  } catch (const Json::exception&) {
+    return std::nullopt;  // a damaged entry costs a replay, nothing more
+  }
 }
 
 void ReplayRun::report_case(std::size_t index) {

@@ -11,6 +11,7 @@
 #include "reprise/eval/case_cache.hpp"
 #include "reprise/eval/case_parser.hpp"
 #include "reprise/util/files.hpp"
+#include "reprise/util/sha256.hpp"
 
 namespace fs = std::filesystem;
 
@@ -49,8 +50,9 @@ std::vector<Candidate> discover(const fs::path& root, const std::string& root_di
   return found;
 }
 
-// Reads the completion and sidecar next to a parsed case.
-Loaded attach_fixtures(Case spec, const LoadOptions& options) {
+// Reads the completion and sidecar next to a parsed case. `case_digest` is
+// the SHA-256 of the case file's bytes.
+Loaded attach_fixtures(Case spec, const std::string& case_digest, const LoadOptions& options) {
   std::string name = spec.test_name();
   std::string completion_display = display_path(spec.completion_path());
   std::string fixture_display = display_path(spec.fixture_path());
@@ -66,8 +68,9 @@ Loaded attach_fixtures(Case spec, const LoadOptions& options) {
   auto sections = split_completion(*completion, completion_display);
   if (!sections) return broken(name, spec.display_path, {sections.error()});
 
-  LoadedCase loaded{std::move(spec), std::move(*sections), {}};
+  LoadedCase loaded{std::move(spec), std::move(*sections), {}, {}};
   auto sidecar = util::read_file(loaded.spec.fixture_path(), &error);
+  loaded.inputs_digest = util::sha256_hex(case_digest + util::sha256_hex(*completion) + util::sha256_hex(sidecar.value_or("")));
   if (!sidecar) {
     if (!options.require_fixture) return loaded;
     return broken(name, loaded.spec.display_path,
@@ -107,21 +110,22 @@ Loaded load_one(const Candidate& candidate, const fs::path& root, const LoadOpti
     }
   }
 
-  if (cache) {
-    if (auto hit = cache->find(candidate.path)) {
-      hit->path = candidate.path;
-      hit->display_path = candidate.display;
-      return attach_fixtures(std::move(*hit), options);
-    }
-  }
   std::string error;
   auto text = util::read_file(candidate.path, &error);
   if (!text) return broken(name, candidate.display, "cannot read the case file: " + error);
+  std::string digest = util::sha256_hex(*text);
+  if (cache) {
+    if (auto hit = cache->find(candidate.path, digest)) {
+      hit->path = candidate.path;
+      hit->display_path = candidate.display;
+      return attach_fixtures(std::move(*hit), digest, options);
+    }
+  }
   ParsedCase parsed = parse_case(*text, {candidate.display, parts[0], expected_id});
   if (!parsed.errors.empty()) return broken(name, candidate.display, std::move(parsed.errors));
   parsed.value.path = candidate.path;
-  if (cache) cache->store(candidate.path, parsed.value);
-  return attach_fixtures(std::move(parsed.value), options);
+  if (cache) cache->store(candidate.path, digest, parsed.value);
+  return attach_fixtures(std::move(parsed.value), digest, options);
 }
 
 // Same id in two agents' folders: ids are unique across the suite so that a
@@ -163,8 +167,8 @@ Suite load_suite(const fs::path& eval_root, const LoadOptions& options) {
     return suite;
   }
   auto candidates = discover(eval_root, display_path(eval_root));
-  std::unique_ptr<CaseCache> cache;
-  if (!options.cache_dir.empty()) cache = std::make_unique<CaseCache>(options.cache_dir, eval_root);
+  std::shared_ptr<CaseCache> cache;
+  if (!options.cache_dir.empty()) cache = std::make_shared<CaseCache>(options.cache_dir, eval_root);
 
   std::vector<std::optional<Loaded>> results(candidates.size());
   std::atomic<std::size_t> next{0};
@@ -187,6 +191,7 @@ Suite load_suite(const fs::path& eval_root, const LoadOptions& options) {
   if (cache) {
     suite.cache_hits = cache->hits();
     cache->save();
+    suite.cache = std::move(cache);
   }
   return suite;
 }

@@ -36,6 +36,10 @@ std::string render_table(const RunSummary& summary) {
   text += fmt::format("wall time {:.3f} s", summary.wall_seconds);
   if (summary.load_errors > 0) text += fmt::format("; {} case file(s) failed to load", summary.load_errors);
   text += "\n";
+  if (summary.reused > 0) {
+    text += fmt::format("{} outcome(s) reused: their case, completion, sidecar and reprise build are byte-identical to the run "
+                        "that computed them (--no-cache replays every case)\n", summary.reused);
+  }
   return text;
 }
 

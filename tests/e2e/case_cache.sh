@@ -74,4 +74,23 @@ run corrupt "$REPRISE_EVAL" --eval-root eval -r junit -o "$WORK/corrupt.xml"
 expect_rc 0
 expect_no_text all "garbage"
 diff -u <(junit_masked cold) <(junit_masked corrupt) >&2 || fail "a run over a corrupt cache reported differently (- cold, + corrupt)"
+# ---- outcomes: a run where nothing changed reuses them and says so; a
+# changed completion (same size, same modification time) is replayed again
+run reuse_fill "$REPRISE_EVAL" --eval-root eval
+expect_rc 0
+run reused "$REPRISE_EVAL" --eval-root eval
+expect_rc 0
+expect_text out "All tests passed"
+expect_regex out "^[0-9]+ outcome\(s\) reused"
+COMPLETION="${YAML%.yaml}.completion.txt"
+grep -q "Status: on_track" "$COMPLETION" || fail "$COMPLETION no longer ends as this test expects"
+touch -r "$COMPLETION" "$WORK/completion.mtime"
+sed -i 's/Status: on_track/Status: off_trak/' "$COMPLETION"
+touch -r "$WORK/completion.mtime" "$COMPLETION"
+run changed_completion "$REPRISE_EVAL" --eval-root eval -r compact
+expect_rc 1
+expect_text out "Status: on_track|watch|off_track"
+run no_cache "$REPRISE_EVAL" --eval-root eval --no-cache -r compact
+expect_rc 1
+expect_no_text out "reused"
 echo "ok: $TEST_NAME"

@@ -1067,13 +1067,51 @@ TEST_CASE("case cache: editing a case file invalidates its entry only", "[eval]"
   CHECK(changed->spec.checks[1].operand == "31% of income");
   CHECK_FALSE(replay_case(*changed).checks_passed());
 
-  // Same content, new modification time: still re-read (the identity changed).
+  // Same content, new modification time: the cache is keyed by content, so it still hits.
   fs::last_write_time(edited, fs::last_write_time(edited) + std::chrono::seconds(5));
   Suite touched = load_suite(dir / "eval", options);
-  CHECK(touched.cache_hits == 1u);
+  CHECK(touched.cache_hits == 2u);
+}
 
-  Suite settled = load_suite(dir / "eval", options);
-  CHECK(settled.cache_hits == 2u);
+TEST_CASE("case cache: an edit that keeps the size and the modification time is still seen", "[eval]") {
+  // A cache keyed by size and mtime serves the old parse here (an edit in the
+  // same clock tick); keys made of content cannot.
+  TempDir dir("cache");
+  fs::path edited = add_case(dir / "eval", "week-a");
+  LoadOptions options{true, 1, dir / "cache"};
+  REQUIRE(load_suite(dir / "eval", options).cases.size() == 1u);
+  auto mtime = fs::last_write_time(edited);
+  test::write_text(edited, replace_once(test::read_text(edited), "- contains: \"29%\"", "- contains: \"39%\""));
+  fs::last_write_time(edited, mtime);
+  Suite after = load_suite(dir / "eval", options);
+  CHECK(after.cache_hits == 0u);
+  REQUIRE(after.cases.size() == 1u);
+  CHECK(after.cases[0].spec.checks[1].operand == "39%");
+}
+
+TEST_CASE("case cache: outcomes are keyed by the case, completion and sidecar together", "[eval]") {
+  TempDir dir("cache");
+  fs::path case_file = add_case(dir / "eval", "week-a");
+  LoadOptions options{true, 1, dir / "cache"};
+  Suite first = load_suite(dir / "eval", options);
+  REQUIRE(first.cache);
+  const LoadedCase& loaded = first.cases.at(0);
+  CaseOutcome outcome = replay_case(loaded);
+  first.cache->store_outcome(loaded.spec.path, loaded.inputs_digest, outcome_to_json(outcome));
+  first.cache->save();
+
+  Suite same = load_suite(dir / "eval", options);
+  auto reused = same.cache->find_outcome(same.cases.at(0).spec.path, same.cases.at(0).inputs_digest);
+  REQUIRE(reused);
+  CHECK(outcome_to_json(outcome_from_json(*reused)) == outcome_to_json(outcome));
+
+  // A changed completion changes the key, though the case file did not change.
+  fs::path completion = same.cases.at(0).spec.completion_path();
+  test::write_text(completion, test::read_text(completion) + " ");
+  Suite edited = load_suite(dir / "eval", options);
+  CHECK(edited.cache_hits == 1u);
+  CHECK(edited.cases.at(0).inputs_digest != same.cases.at(0).inputs_digest);
+  CHECK_FALSE(edited.cache->find_outcome(case_file, edited.cases.at(0).inputs_digest));
 }
 
 TEST_CASE("case cache: a broken edit is reported, not served from the cache", "[eval]") {

@@ -1,13 +1,18 @@
 #pragma once
-// A cache of parsed case files, so a run where nothing changed skips YAML
-// parsing (yaml-cpp reads about 7 MB/s; 10,000 cases take over a second).
+// A cache of parsed case files and of case outcomes, so a run where nothing
+// changed neither parses YAML (yaml-cpp reads about 7 MB/s) nor replays.
 //
-// An entry is keyed by the case file's path and identity (size, mtime in
-// nanoseconds, inode) and is valid only for the same reprise executable
-// (its size and mtime), because parsing and agent input validation are code.
-// Like ninja's and ccache's, the cache is an optimisation only: a missing,
-// stale or corrupt cache file is ignored and rewritten, never an error. It
-// is written atomically, once per run, and only when something changed.
+// Keys are content, not file times: a parsed case is keyed by the SHA-256 of
+// the case file's bytes; an outcome by the digest of the case file, its
+// completion and its sidecar together. The whole cache is valid only for the
+// same reprise executable (the SHA-256 of its bytes), because parsing, the
+// agents and their prompts are code. Content keys cannot be fooled by an edit
+// that keeps a file's size and lands in the same clock tick, which keys made
+// of size and mtime can (git's "racily clean" problem).
+//
+// As with ccache, the cache is an optimisation only: a missing, foreign or
+// corrupt cache file is ignored and rewritten, never an error. It is written
+// atomically, once per save, and only when something changed.
 #include <filesystem>
 #include <mutex>
 #include <optional>
@@ -22,24 +27,29 @@ class CaseCache {
  public:
   CaseCache(std::filesystem::path cache_dir, const std::filesystem::path& eval_root);
 
-  // Thread-safe.
-  std::optional<Case> find(const std::filesystem::path& path);
-  void store(const std::filesystem::path& path, const Case& parsed);
+  // All thread-safe. `digest` is the SHA-256 of the case file's bytes.
+  std::optional<Case> find(const std::filesystem::path& path, const std::string& digest);
+  void store(const std::filesystem::path& path, const std::string& digest, const Case& parsed);
+  // `inputs_digest` covers the case file, completion and sidecar.
+  std::optional<Json> find_outcome(const std::filesystem::path& path, const std::string& inputs_digest);
+  void store_outcome(const std::filesystem::path& path, const std::string& inputs_digest, Json outcome);
 
   std::size_t hits() const { return hits_; }
-  // Writes the cache file when an entry was added or a file disappeared; failures are ignored.
+  // Writes the cache file when an entry was added or one went unused; failures are ignored.
   void save();
 
  private:
   struct Entry {
-    std::string identity;
-    Json parsed;
+    std::string digest;
+    Json parsed;  // msgpack blob
     bool used = false;
+    std::string outcome_digest;
+    Json outcome;  // msgpack blob, or null
   };
   void load();
 
   std::filesystem::path file_;
-  std::string executable_identity_;
+  std::string executable_digest_;
   std::unordered_map<std::string, Entry> entries_;
   std::mutex mutex_;
   std::size_t hits_ = 0;

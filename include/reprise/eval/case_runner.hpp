@@ -33,6 +33,11 @@ struct CaseOutcome {
 
 CaseOutcome replay_case(const LoadedCase& loaded);
 
+// What reporting reads of an outcome (error, stale calls, check results), for
+// the outcome cache. The parsed output and request bodies are not kept.
+Json outcome_to_json(const CaseOutcome& outcome);
+CaseOutcome outcome_from_json(const Json& json);  // throws Json::exception on a malformed entry
+
 // "call 1: request fingerprint 1a2b3c4d... differs from the recorded 9f8e7d6c...".
 std::string describe_stale(const StaleCall& stale);
 

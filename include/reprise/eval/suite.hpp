@@ -6,6 +6,7 @@
 // case is still reported as a failing test so no run can pass while a case is
 // silently missing.
 #include <filesystem>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -19,6 +20,7 @@ struct LoadedCase {
   Case spec;
   std::vector<std::string> completions;  // one per call
   Fixture fixture;                       // may be empty when loaded without requiring one
+  std::string inputs_digest;             // SHA-256 over the case file, completion and sidecar bytes
 };
 
 struct BrokenCase {
@@ -27,10 +29,13 @@ struct BrokenCase {
   std::vector<LoadError> errors;
 };
 
+class CaseCache;
+
 struct Suite {
   std::vector<LoadedCase> cases;
   std::vector<BrokenCase> broken;
   std::size_t cache_hits = 0;
+  std::shared_ptr<CaseCache> cache;  // kept for the run to reuse and record outcomes; null without a cache
 };
 
 struct LoadOptions {

@@ -17,6 +17,7 @@ struct AgentTally {
 struct RunSummary {
   std::map<std::string, AgentTally> agents;
   int load_errors = 0;   // broken case files (also counted as failed under their agent)
+  int reused = 0;        // outcomes reused: case, completion, sidecar and executable unchanged since they were computed
   double wall_seconds = 0;
 
   void add(const std::string& agent, bool passed, bool stale, double seconds);
