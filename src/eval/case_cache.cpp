@@ -1,6 +1,9 @@
 #include "reprise/eval/case_cache.hpp"
 
+#include <cstdint>
+#include <cstring>
 
+#include "reprise/util/executable_identity.hpp"
 #include "reprise/util/files.hpp"
 #include "reprise/util/sha256.hpp"
 
@@ -9,14 +12,30 @@ namespace fs = std::filesystem;
 namespace reprise::eval {
 namespace {
 
-// 3: content digests as keys, and outcomes. Since 2, each entry's case is its
-// own msgpack blob (a binary value), decoded only on a hit: format 1 held every
-// case as one tree, so loading it built a JSON tree of the whole suite first.
-constexpr int kCacheFormat = 3;
+// The file is a flat run of length-prefixed byte strings, so loading it is
+// one read and a walk over it: a header (magic, format, executable identity,
+// entry count), then five strings an entry (path, case digest, case as
+// msgpack, outcome digest, outcome as msgpack). Each case and outcome is
+// decoded only when it is looked up. (A single msgpack document for the whole
+// file cost a third of a warm run just to decode.)
+constexpr std::string_view kMagic = "reprise-cache/4\n";
 
-std::string executable_digest() {
-  auto bytes = util::read_file("/proc/self/exe");
-  return bytes ? util::sha256_hex(*bytes) : std::string();
+void put(std::string& out, std::string_view bytes) {
+  auto size = static_cast<std::uint64_t>(bytes.size());
+  out.append(reinterpret_cast<const char*>(&size), sizeof size);
+  out.append(bytes);
+}
+
+// Reads the next string, or nullopt when the data ends early (a truncated file).
+std::optional<std::string_view> take(std::string_view& in) {
+  std::uint64_t size = 0;
+  if (in.size() < sizeof size) return std::nullopt;
+  std::memcpy(&size, in.data(), sizeof size);
+  in.remove_prefix(sizeof size);
+  if (in.size() < size) return std::nullopt;
+  auto bytes = in.substr(0, size);
+  in.remove_prefix(size);
+  return bytes;
 }
 
 Json pos_json(SourcePos pos) { return Json::array({pos.line, pos.column}); }
@@ -107,34 +126,39 @@ Case case_from_json(const Json& json) {
 CaseCache::CaseCache(fs::path cache_dir, const fs::path& eval_root) {
   std::error_code ec;
   auto root = fs::absolute(eval_root, ec).lexically_normal().string();
-  file_ = cache_dir / ("cases-" + util::sha256_hex(root).substr(0, 16) + ".msgpack");
-  executable_digest_ = executable_digest();
-  if (!executable_digest_.empty()) load();
+  file_ = cache_dir / ("cases-" + util::sha256_hex(root).substr(0, 16) + ".bin");
+  executable_identity_ = util::executable_identity();
+  if (!executable_identity_.empty()) load();
 }
 
 void CaseCache::load() {
   auto bytes = util::read_file(file_);
   if (!bytes) return;
-  try {
-    Json json = Json::from_msgpack(*bytes);
-    if (json.at("format") != kCacheFormat || json.at("executable") != executable_digest_) return;
-    for (auto& [path, entry] : json.at("entries").items()) {
-      entries_[path] = Entry{entry.at("digest").get<std::string>(), std::move(entry.at("case")), false,
-                             entry.at("outcome_digest").get<std::string>(), std::move(entry.at("outcome"))};
-    }
-  } catch (const Json::exception&) {
-    entries_.clear();  // a corrupt cache is only a cold start
+  std::string_view in(*bytes);
+  if (in.substr(0, kMagic.size()) != kMagic) return;
+  in.remove_prefix(kMagic.size());
+  auto identity = take(in);
+  auto count = take(in);
+  if (!identity || *identity != executable_identity_ || !count) return;
+  std::unordered_map<std::string, Entry> entries;
+  while (!in.empty()) {
+    auto path = take(in), digest = take(in), parsed = take(in), outcome_digest = take(in), outcome = take(in);
+    if (!outcome) return;  // truncated: a cold start, not an error
+    entries[std::string(*path)] = Entry{std::string(*digest), std::string(*parsed), false, std::string(*outcome_digest),
+                                        std::string(*outcome)};
   }
+  if (std::to_string(entries.size()) != *count) return;
+  entries_ = std::move(entries);
 }
 
 std::optional<Case> CaseCache::find(const fs::path& path, const std::string& digest) {
   std::string key = path.string();
-  Json::binary_t blob;
+  std::string blob;
   {
     std::lock_guard lock(mutex_);
     auto it = entries_.find(key);
-    if (it == entries_.end() || it->second.digest != digest || !it->second.parsed.is_binary()) return std::nullopt;
-    blob = it->second.parsed.get_binary();  // decoded outside the lock, so the loader's threads do not queue here
+    if (it == entries_.end() || it->second.digest != digest || it->second.parsed.empty()) return std::nullopt;
+    blob = it->second.parsed;  // decoded outside the lock, so the loader's threads do not queue here
   }
   try {
     Case parsed = case_from_json(Json::from_msgpack(blob));
@@ -148,20 +172,21 @@ std::optional<Case> CaseCache::find(const fs::path& path, const std::string& dig
 }
 
 void CaseCache::store(const fs::path& path, const std::string& digest, const Case& parsed) {
-  if (executable_digest_.empty()) return;
-  Json json = Json::binary(Json::to_msgpack(case_to_json(parsed)));
+  if (executable_identity_.empty()) return;
+  auto packed = Json::to_msgpack(case_to_json(parsed));
+  std::string blob(packed.begin(), packed.end());
   std::lock_guard lock(mutex_);
-  entries_[path.string()] = Entry{digest, std::move(json), true, "", nullptr};
+  entries_[path.string()] = Entry{digest, std::move(blob), true, "", ""};
   dirty_ = true;
 }
 
 std::optional<Json> CaseCache::find_outcome(const fs::path& path, const std::string& inputs_digest) {
-  Json::binary_t blob;
+  std::string blob;
   {
     std::lock_guard lock(mutex_);
     auto it = entries_.find(path.string());
-    if (it == entries_.end() || it->second.outcome_digest != inputs_digest || !it->second.outcome.is_binary()) return std::nullopt;
-    blob = it->second.outcome.get_binary();
+    if (it == entries_.end() || it->second.outcome_digest != inputs_digest || it->second.outcome.empty()) return std::nullopt;
+    blob = it->second.outcome;
   }
   try {
     return Json::from_msgpack(blob);
@@ -170,8 +195,15 @@ std::optional<Json> CaseCache::find_outcome(const fs::path& path, const std::str
   }
 }
 
+bool CaseCache::has_outcome(const fs::path& path, const std::string& inputs_digest) {
+  std::lock_guard lock(mutex_);
+  auto it = entries_.find(path.string());
+  return it != entries_.end() && it->second.outcome_digest == inputs_digest && !it->second.outcome.empty();
+}
+
 void CaseCache::store_outcome(const fs::path& path, const std::string& inputs_digest, Json outcome) {
-  Json blob = Json::binary(Json::to_msgpack(outcome));
+  auto packed = Json::to_msgpack(outcome);
+  std::string blob(packed.begin(), packed.end());
   std::lock_guard lock(mutex_);
   auto it = entries_.find(path.string());
   if (it == entries_.end()) return;  // only beside a cached parse of the same file
@@ -182,20 +214,23 @@ void CaseCache::store_outcome(const fs::path& path, const std::string& inputs_di
 
 void CaseCache::save() {
   std::lock_guard lock(mutex_);
-  std::size_t unused = 0;
-  for (const auto& [path, entry] : entries_) unused += entry.used ? 0 : 1;
-  if (!dirty_ && unused == 0) return;
-  Json entries = Json::object();
-  for (auto& [path, entry] : entries_) {
+  std::size_t used = 0;
+  for (const auto& [path, entry] : entries_) used += entry.used ? 1 : 0;
+  if (!dirty_ && used == entries_.size()) return;
+  std::string out(kMagic);
+  put(out, executable_identity_);
+  put(out, std::to_string(used));
+  for (const auto& [path, entry] : entries_) {
     if (!entry.used) continue;
-    entries[path] = {{"digest", entry.digest}, {"case", entry.parsed}, {"outcome_digest", entry.outcome_digest}, {"outcome", entry.outcome}};
+    for (std::string_view field : {std::string_view(path), std::string_view(entry.digest), std::string_view(entry.parsed),
+                                   std::string_view(entry.outcome_digest), std::string_view(entry.outcome)}) {
+      put(out, field);
+    }
   }
-  Json json = {{"format", kCacheFormat}, {"executable", executable_digest_}, {"entries", std::move(entries)}};
   try {
     std::error_code ec;
     fs::create_directories(file_.parent_path(), ec);
-    auto bytes = Json::to_msgpack(json);
-    util::write_file_atomically(file_, std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()));
+    util::write_file_atomically(file_, out);
     dirty_ = false;
     for (auto it = entries_.begin(); it != entries_.end();) it = it->second.used ? std::next(it) : entries_.erase(it);
   } catch (const std::exception&) {

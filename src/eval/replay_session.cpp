@@ -42,6 +42,7 @@ class ReplayRun {
   void register_tests();
   void execute(const Catch::Config& config);
   std::optional<CaseOutcome> reuse_outcome(const LoadedCase& loaded) const;
+  CaseOutcome replay_or_explain(const LoadedCase& loaded) const;
   void report_case(std::size_t index);
   void report_broken(std::size_t index);
 
@@ -118,8 +119,8 @@ void ReplayRun::execute(const Catch::Config& config) {
         ++reused;
         continue;
       }
-      CaseOutcome outcome = replay_case(loaded);
-      if (suite_.cache) suite_.cache->store_outcome(loaded.spec.path, loaded.inputs_digest, outcome_to_json(outcome));
+      CaseOutcome outcome = replay_or_explain(loaded);
+      if (suite_.cache && !loaded.outcome_cached) suite_.cache->store_outcome(loaded.spec.path, loaded.inputs_digest, outcome_to_json(outcome));
       // Reporting reads the results, the stale calls, the error and the time,
       // never the request bodies or the parsed output: held for a whole suite
       // until Catch2 reports, those were most of a large run's memory.
@@ -137,6 +138,17 @@ void ReplayRun::execute(const Catch::Config& config) {
   if (suite_.cache) suite_.cache->save();
 }
 
+// A case loaded for reuse has no completions to replay: if its stored
+// outcome cannot be read after all, it fails with the reason rather than
+// replaying nothing.
+CaseOutcome ReplayRun::replay_or_explain(const LoadedCase& loaded) const {
+  if (!loaded.outcome_cached) return replay_case(loaded);
+  CaseOutcome outcome;
+  outcome.error = agents::AgentError{agents::AgentError::Kind::input,
+                                     "its cached outcome could not be read; run again with --no-cache", 0};
+  return outcome;
+}
+
 // The outcome of the same case file, completion and sidecar under the same
 // reprise executable: replay is deterministic, so it would be the same again.
 std::optional<CaseOutcome> ReplayRun::reuse_outcome(const LoadedCase& loaded) const {
@@ -152,7 +164,8 @@ std::optional<CaseOutcome> ReplayRun::reuse_outcome(const LoadedCase& loaded) co
 
 void ReplayRun::report_case(std::size_t index) {
   const LoadedCase& loaded = suite_.cases[index];
-  if (!outcomes_[index]) outcomes_[index] = replay_case(loaded);  // not pre-run (a spec Catch matched differently)
+  if (!outcomes_[index]) outcomes_[index] = reuse_outcome(loaded);
+  if (!outcomes_[index]) outcomes_[index] = replay_or_explain(loaded);  // not pre-run (a spec Catch matched differently)
   const CaseOutcome& outcome = *outcomes_[index];
   const char* file = loaded.spec.display_path.c_str();
   int id_line = loaded.spec.id_pos.line;

@@ -5,8 +5,8 @@
 // Keys are content, not file times: a parsed case is keyed by the SHA-256 of
 // the case file's bytes; an outcome by the digest of the case file, its
 // completion and its sidecar together. The whole cache is valid only for the
-// same reprise executable (the SHA-256 of its bytes), because parsing, the
-// agents and their prompts are code. Content keys cannot be fooled by an edit
+// same reprise build (its GNU build-id, util::executable_identity), because
+// parsing, the agents and their prompts are code. Content keys cannot be fooled by an edit
 // that keeps a file's size and lands in the same clock tick, which keys made
 // of size and mtime can (git's "racily clean" problem).
 //
@@ -32,6 +32,8 @@ class CaseCache {
   void store(const std::filesystem::path& path, const std::string& digest, const Case& parsed);
   // `inputs_digest` covers the case file, completion and sidecar.
   std::optional<Json> find_outcome(const std::filesystem::path& path, const std::string& inputs_digest);
+  // Whether find_outcome would find one, without decoding it.
+  bool has_outcome(const std::filesystem::path& path, const std::string& inputs_digest);
   void store_outcome(const std::filesystem::path& path, const std::string& inputs_digest, Json outcome);
 
   std::size_t hits() const { return hits_; }
@@ -41,15 +43,15 @@ class CaseCache {
  private:
   struct Entry {
     std::string digest;
-    Json parsed;  // msgpack blob
+    std::string parsed;  // msgpack of case_to_json
     bool used = false;
     std::string outcome_digest;
-    Json outcome;  // msgpack blob, or null
+    std::string outcome;  // msgpack of the outcome, or empty
   };
   void load();
 
   std::filesystem::path file_;
-  std::string executable_digest_;
+  std::string executable_identity_;
   std::unordered_map<std::string, Entry> entries_;
   std::mutex mutex_;
   std::size_t hits_ = 0;
