@@ -8,6 +8,8 @@
 #include "reprise/eval/settings.hpp"
 #include "reprise/eval/stamp.hpp"
 #include "reprise/eval/suite.hpp"
+#include "reprise/llm/pricing.hpp"
+#include "reprise/util/clock.hpp"
 
 namespace {
 
@@ -39,6 +41,23 @@ int run_stamp(const std::string& eval_root, const std::vector<std::string>& sele
   return refused > 0 ? 1 : status;
 }
 
+// 0: the price table is recent enough; 1: too old; 2: a malformed --today.
+int run_pricing_check(std::string today) {
+  if (today.empty()) today = reprise::util::utc_now_iso8601().substr(0, 10);
+  auto age = reprise::llm::pricing_age_days(today);
+  if (!age) {
+    std::cerr << "reprise pricing-check: --today " << age.error() << "\n";
+    return 2;
+  }
+  if (auto problem = reprise::llm::pricing_age_problem(today)) {
+    std::cerr << "reprise pricing-check: " << *problem << "\n";
+    return 1;
+  }
+  std::cout << fmt::format("pricing verified on {} ({} day{} before {}, limit {}) from {}\n", reprise::llm::kPricingVerifiedOn,
+                           *age, *age == 1 ? "" : "s", today, reprise::llm::kPricingMaxAgeDays, reprise::llm::kPricingSource);
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -57,10 +76,15 @@ int main(int argc, char** argv) {
   restamp->add_option("cases", restamp_selectors, "<agent>/<id>, <id> or <agent>")->required();
   restamp->add_option("--reason", reason, "why the recorded answers are still valid (kept in the sidecar)")->required();
 
+  std::string today;
+  auto* pricing_check = app.add_subcommand("pricing-check", "fail when the model price table was verified more than 90 days ago");
+  pricing_check->add_option("--today", today, "the date to check against, YYYY-MM-DD (default: today, UTC)");
+
   CLI11_PARSE(app, argc, argv);
   try {
     if (stamp->parsed()) return run_stamp(eval_root, selectors, StampMode::stamp, "");
     if (restamp->parsed()) return run_stamp(eval_root, restamp_selectors, StampMode::restamp, reason);
+    if (pricing_check->parsed()) return run_pricing_check(today);
   } catch (const std::exception& error) {
     std::cerr << "reprise: " << error.what() << "\n";
     return 2;

@@ -1,9 +1,15 @@
 // Unit tests of src/llm: the wire JSON both ways, canonical JSON and the
 // request fingerprint, the Anthropic provider's HTTP request and its mapping
-// of API errors to categories.
+// of API errors to categories, the SigV4 signer against the AWS test suite
+// (fixtures/sigv4/), and the price table.
 #include <catch2/catch.hpp>
 
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <set>
 #include <string>
+#include <vector>
 
 #include "reprise/llm/anthropic_provider.hpp"
 #include "reprise/llm/client.hpp"
@@ -12,7 +18,11 @@
 #include "reprise/llm/http.hpp"
 #include "reprise/llm/json_codec.hpp"
 #include "reprise/llm/messages.hpp"
+#include "reprise/llm/pricing.hpp"
+#include "reprise/llm/sigv4.hpp"
 #include "reprise/util/sha256.hpp"
+#include "reprise/util/text.hpp"
+#include "unit/test_support.hpp"
 
 using namespace reprise;
 using llm::Json;
@@ -431,4 +441,449 @@ TEST_CASE("Client::invoke: the provider's request goes through the transport, it
   auto error = busy.invoke(small_request("s"), {"test"});
   REQUIRE_FALSE(error);
   CHECK(error.error().category == llm::ErrorCategory::overloaded);
+}
+
+// ---- SigV4 ------------------------------------------------------------------
+
+namespace {
+
+namespace fs = std::filesystem;
+
+// The credentials published with the AWS Signature Version 4 test suite.
+constexpr const char* kSuiteSecret = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
+llm::AwsCredentials suite_credentials(std::string session_token = "") {
+  return {"AKIDEXAMPLE", kSuiteSecret, std::move(session_token)};
+}
+
+// Every vector in fixtures/sigv4/ (see its SOURCE.md). Listed, not
+// discovered, so a vector folder that goes missing fails the test.
+const std::vector<std::string> kSigV4Vectors = {
+    "get-header-key-duplicate", "get-header-value-multiline", "get-header-value-order",
+    "get-header-value-trim", "get-relative", "get-relative-relative", "get-slash", "get-slash-dot-slash",
+    "get-slash-pointless-dot", "get-slashes", "get-space", "get-unreserved", "get-utf8", "get-vanilla",
+    "get-vanilla-empty-query-key", "get-vanilla-query", "get-vanilla-query-order-key",
+    "get-vanilla-query-order-key-case", "get-vanilla-query-order-value", "get-vanilla-query-unreserved",
+    "get-vanilla-utf8-query", "post-header-key-case", "post-header-key-sort", "post-header-value-case",
+    "post-sts-header-after", "post-sts-header-before", "post-vanilla", "post-vanilla-empty-query-value",
+    "post-vanilla-query", "post-x-www-form-urlencoded", "post-x-www-form-urlencoded-parameters",
+    "double-encode-path", "double-url-encode",
+};
+
+struct SigV4Vector {
+  llm::SigV4Request request;
+  std::string canonical_request;  // <name>.creq
+  std::string string_to_sign;     // <name>.sts
+  std::string authorization;      // <name>.authz
+};
+
+std::vector<std::string> lines_of(const std::string& text) {
+  std::vector<std::string> lines;
+  std::size_t start = 0;
+  while (start <= text.size()) {
+    auto end = text.find('\n', start);
+    if (end == std::string::npos) end = text.size();
+    std::string line = text.substr(start, end - start);
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    lines.push_back(line);
+    start = end + 1;
+  }
+  return lines;
+}
+
+// A raw HTTP request of the suite: "METHOD target HTTP/1.1", header lines
+// "Name:value", a blank line, the body. The target may hold a space
+// (get-space), so it runs from the first space to the last. A line starting
+// with whitespace continues the previous header and, as the suite's expected
+// canonical request shows (get-header-value-multiline), is one more value of
+// it. X-Amz-Date is the signing time; Host names the URL's host.
+llm::SigV4Request parse_suite_request(const std::string& raw) {
+  auto lines = lines_of(raw);
+  const std::string& request_line = lines.at(0);
+  auto first_space = request_line.find(' '), last_space = request_line.rfind(' ');
+  if (first_space == std::string::npos || last_space <= first_space) throw std::runtime_error("bad request line: " + request_line);
+  llm::SigV4Request request;
+  request.method = request_line.substr(0, first_space);
+  std::string target = request_line.substr(first_space + 1, last_space - first_space - 1);
+  std::size_t at = 1;
+  std::string host;
+  for (; at < lines.size() && !lines[at].empty(); ++at) {
+    const std::string& line = lines[at];
+    if (line.front() == ' ' || line.front() == '\t') {
+      if (request.headers.empty()) throw std::runtime_error("continuation line without a header: " + line);
+      request.headers.emplace_back(request.headers.back().first, line);
+      continue;
+    }
+    auto colon = line.find(':');
+    if (colon == std::string::npos) throw std::runtime_error("header line without ':': " + line);
+    std::string name = line.substr(0, colon), value = line.substr(colon + 1);
+    std::string lower = util::to_lower_ascii(name);
+    if (lower == "x-amz-date") {
+      request.timestamp = value;
+      continue;  // the signer writes X-Amz-Date from the timestamp
+    }
+    if (lower == "host") host = value;
+    request.headers.emplace_back(name, value);
+  }
+  for (std::size_t body = at + 1; body < lines.size(); ++body) {
+    request.body += (body > at + 1 ? "\n" : "") + lines[body];
+  }
+  if (host.empty() || request.timestamp.empty()) throw std::runtime_error("request without Host or X-Amz-Date");
+  request.url = "https://" + host + target;
+  return request;
+}
+
+SigV4Vector load_vector(const std::string& name) {
+  fs::path folder = test::source_dir() / "fixtures" / "sigv4" / name;
+  SigV4Vector vector;
+  vector.request = parse_suite_request(test::read_text(folder / (name + ".req")));
+  vector.request.region = "us-east-1";
+  vector.request.service = "service";
+  if (fs::exists(folder / "context.json")) {
+    Json context = Json::parse(test::read_text(folder / "context.json"));
+    vector.request.region = context.at("region").get<std::string>();
+    vector.request.service = context.at("service").get<std::string>();
+  }
+  vector.canonical_request = test::read_text(folder / (name + ".creq"));
+  vector.string_to_sign = test::read_text(folder / (name + ".sts"));
+  vector.authorization = test::read_text(folder / (name + ".authz"));
+  return vector;
+}
+
+std::string signature_of(const std::string& authorization) {
+  auto at = authorization.find("Signature=");
+  return at == std::string::npos ? "" : authorization.substr(at + 10);
+}
+
+// A Bedrock InvokeModel request as the fallback sends it: the model ID's ':'
+// percent-encoded on the wire, as the AWS SDKs send path labels.
+llm::SigV4Request bedrock_invoke(const std::string& wire_model_id) {
+  llm::SigV4Request request;
+  request.method = "POST";
+  request.url = "https://bedrock-runtime.us-east-1.amazonaws.com/model/" + wire_model_id + "/invoke";
+  request.headers = {{"Content-Type", "application/json"}};
+  request.body = R"({"anthropic_version":"bedrock-2023-05-31","max_tokens":64,"messages":[{"role":"user","content":"hello"}]})";
+  request.region = "us-east-1";
+  request.service = "bedrock";
+  request.timestamp = "20150830T123600Z";
+  return request;
+}
+
+}  // namespace
+
+TEST_CASE("sign_sigv4: every vector of the AWS Signature Version 4 test suite in fixtures/sigv4", "[llm]") {
+  fs::path root = test::source_dir() / "fixtures" / "sigv4";
+  REQUIRE(fs::is_directory(root));
+  std::set<std::string> on_disk;
+  for (const auto& entry : fs::directory_iterator(root)) {
+    if (entry.is_directory()) on_disk.insert(entry.path().filename().string());
+  }
+  // A new folder must be added to the list, so it cannot sit there untested.
+  CHECK(on_disk == std::set<std::string>(kSigV4Vectors.begin(), kSigV4Vectors.end()));
+
+  for (const auto& name : kSigV4Vectors) {
+    INFO("vector fixtures/sigv4/" << name);
+    SigV4Vector vector = load_vector(name);  // throws, failing the test, when a file is missing
+    auto signed_request = llm::sign_sigv4(vector.request, suite_credentials());
+    REQUIRE(signed_request);
+    CHECK(signed_request->canonical_request == vector.canonical_request);
+    CHECK(signed_request->string_to_sign == vector.string_to_sign);
+    CHECK(signed_request->signature == signature_of(vector.authorization));
+    CHECK(signed_request->authorization == vector.authorization);
+  }
+}
+
+TEST_CASE("sign_sigv4: a session token is signed as X-Amz-Security-Token (the suite's post-sts-header-before)", "[llm]") {
+  SigV4Vector with_token = load_vector("post-sts-header-before");
+  auto token = llm::find_header(with_token.request.headers, "X-Amz-Security-Token");
+  REQUIRE(token);
+  REQUIRE(token->size() > 100u);
+
+  // The same request without the header: the credentials' token is added and signed.
+  llm::SigV4Request request = load_vector("post-vanilla").request;
+  auto signed_request = llm::sign_sigv4(request, suite_credentials(*token));
+  REQUIRE(signed_request);
+  CHECK(signed_request->canonical_request == with_token.canonical_request);
+  CHECK(signed_request->string_to_sign == with_token.string_to_sign);
+  CHECK(signed_request->authorization == with_token.authorization);
+  CHECK(signed_request->signed_headers == "host;x-amz-date;x-amz-security-token");
+  CHECK(signed_request->headers_to_add == llm::Headers{{"Authorization", with_token.authorization},
+                                                       {"X-Amz-Date", "20150830T123600Z"},
+                                                       {"X-Amz-Security-Token", *token}});
+
+  auto without = llm::sign_sigv4(request, suite_credentials());
+  REQUIRE(without);
+  CHECK(without->headers_to_add.size() == 2u);  // Authorization and X-Amz-Date only
+  CHECK_FALSE(llm::find_header(without->headers_to_add, "X-Amz-Security-Token"));
+}
+
+TEST_CASE("sign_sigv4: a Bedrock InvokeModel path is double-encoded, ':' travelling as %3A and signed as %253A", "[llm]") {
+  // AWS encodes each segment of the path as received once more for every
+  // service but S3. The suite's double-url-encode vector (Lambda, an ARN whose
+  // ':' travel as %3A) pins this with an AWS-published signature; a Bedrock
+  // model ID is the same shape.
+  auto signed_request = llm::sign_sigv4(bedrock_invoke("us.anthropic.claude-sonnet-4-5-20250929-v1%3A0"), suite_credentials());
+  REQUIRE(signed_request);
+  std::string body_hash = util::sha256_hex(bedrock_invoke("x").body);
+  CHECK(body_hash == "6b0f9a273b31301b13af50454aee6cdb85f612eb0f2792ec5b97ece5caa125cc");
+  CHECK(signed_request->canonical_request ==
+        "POST\n"
+        "/model/us.anthropic.claude-sonnet-4-5-20250929-v1%253A0/invoke\n"
+        "\n"
+        "content-type:application/json\n"
+        "host:bedrock-runtime.us-east-1.amazonaws.com\n"
+        "x-amz-date:20150830T123600Z\n"
+        "\n"
+        "content-type;host;x-amz-date\n" +
+            body_hash);
+  CHECK(signed_request->string_to_sign ==
+        "AWS4-HMAC-SHA256\n20150830T123600Z\n20150830/us-east-1/bedrock/aws4_request\n" +
+            util::sha256_hex(signed_request->canonical_request));
+  // Computed independently from the canonical request above with Python's hmac and hashlib.
+  CHECK(signed_request->signature == "4f5f295a2ac9d2af3aa52028b2ab7613e4bf9fdcd37d188501c1d1b47d3441c7");
+  CHECK(signed_request->authorization ==
+        "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/bedrock/aws4_request, "
+        "SignedHeaders=content-type;host;x-amz-date, Signature=" + signed_request->signature);
+
+  // A ':' sent literally is what the server receives, and so is encoded once.
+  auto literal = llm::sign_sigv4(bedrock_invoke("us.anthropic.claude-sonnet-4-5-20250929-v1:0"), suite_credentials());
+  REQUIRE(literal);
+  CHECK_THAT(literal->canonical_request, Catch::StartsWith("POST\n/model/us.anthropic.claude-sonnet-4-5-20250929-v1%3A0/invoke\n"));
+}
+
+TEST_CASE("sigv4_canonical_uri: normalised and re-encoded, except under S3's rules", "[llm]") {
+  CHECK(llm::sigv4_canonical_uri("") == "/");
+  CHECK(llm::sigv4_canonical_uri("/a/b/../c/./d//e/") == "/a/c/d/e/");
+  CHECK(llm::sigv4_canonical_uri("/a/b/..") == "/a/");
+  CHECK(llm::sigv4_canonical_uri("/../..") == "/");
+  CHECK(llm::sigv4_canonical_uri("/x%2Fy z") == "/x%252Fy%20z");
+
+  CHECK(llm::sigv4_canonical_uri("/bucket/my key.txt", true) == "/bucket/my%20key.txt");
+  CHECK(llm::sigv4_canonical_uri("/bucket/my%20key.txt", true) == "/bucket/my%20key.txt");
+  CHECK(llm::sigv4_canonical_uri("//a/./b/../c", true) == "//a/./b/../c");
+}
+
+TEST_CASE("sigv4_canonical_query: encoded, sorted by name then value, '+' and bare names kept", "[llm]") {
+  CHECK(llm::sigv4_canonical_query("") == "");
+  CHECK(llm::sigv4_canonical_query("b=2&a=1&A=0") == "A=0&a=1&b=2");
+  CHECK(llm::sigv4_canonical_query("k=v2&k=V1") == "k=V1&k=v2");
+  CHECK(llm::sigv4_canonical_query("flag&x=a%20b&&y=c d") == "flag=&x=a%20b&y=c%20d");
+  CHECK(llm::sigv4_canonical_query("q=1+1&p=%zz") == "p=%25zz&q=1%2B1");
+  CHECK(llm::sigv4_uri_encode("aZ0-._~ /:%") == "aZ0-._~%20%2F%3A%25");
+}
+
+TEST_CASE("sign_sigv4: x-amz-content-sha256 only when asked for, and signed", "[llm]") {
+  llm::SigV4Request request = bedrock_invoke("m");
+  auto plain = llm::sign_sigv4(request, suite_credentials());
+  REQUIRE(plain);
+  CHECK_FALSE(llm::find_header(plain->headers_to_add, "x-amz-content-sha256"));
+
+  llm::SigV4Options options;
+  options.content_sha256_header = true;
+  auto with_hash = llm::sign_sigv4(request, suite_credentials(), options);
+  REQUIRE(with_hash);
+  CHECK(with_hash->signed_headers == "content-type;host;x-amz-content-sha256;x-amz-date");
+  CHECK(llm::find_header(with_hash->headers_to_add, "x-amz-content-sha256") == util::sha256_hex(request.body));
+  CHECK(with_hash->signature != plain->signature);
+}
+
+TEST_CASE("sign_sigv4: host from the URL, default port dropped; caller's Authorization and X-Amz-Date not signed", "[llm]") {
+  llm::SigV4Request request = bedrock_invoke("m");
+  request.url = "https://bedrock-runtime.us-east-1.amazonaws.com:443/model/m/invoke?b=2&a=1";
+  request.headers.emplace_back("Authorization", "stale");
+  request.headers.emplace_back("X-Amz-Date", "19990101T000000Z");
+  auto signed_request = llm::sign_sigv4(request, suite_credentials());
+  REQUIRE(signed_request);
+  CHECK_THAT(signed_request->canonical_request,
+             Catch::StartsWith("POST\n/model/m/invoke\na=1&b=2\ncontent-type:application/json\n"
+                               "host:bedrock-runtime.us-east-1.amazonaws.com\nx-amz-date:20150830T123600Z\n\n"));
+  CHECK(signed_request->canonical_request.find("stale") == std::string::npos);
+  CHECK(signed_request->canonical_request.find("1999") == std::string::npos);
+
+  request.url = "http://127.0.0.1:8080/model/m/invoke";
+  auto loopback = llm::sign_sigv4(request, suite_credentials());
+  REQUIRE(loopback);
+  CHECK_THAT(loopback->canonical_request, Catch::Contains("\nhost:127.0.0.1:8080\n"));
+}
+
+TEST_CASE("sign_sigv4: bad input is an error naming the field, never showing the secret", "[llm]") {
+  auto error_for = [](llm::SigV4Request request, llm::AwsCredentials credentials) {
+    auto result = llm::sign_sigv4(request, credentials);
+    REQUIRE_FALSE(result);
+    CHECK(result.error().find(kSuiteSecret) == std::string::npos);
+    return result.error();
+  };
+  llm::SigV4Request good = bedrock_invoke("m");
+  auto token = std::string("FQoGZXIvYXdzEXAMPLESESSIONTOKEN");
+
+  auto no_key = suite_credentials();
+  no_key.access_key_id.clear();
+  CHECK(error_for(good, no_key) == "SigV4: the access key id is empty");
+  CHECK(error_for(good, {"AKIDEXAMPLE", "", ""}) == "SigV4: the secret access key is empty");
+
+  auto bad_time = good;
+  bad_time.timestamp = "2015-08-30T12:36:00Z";
+  CHECK(error_for(bad_time, suite_credentials()) == "SigV4: timestamp '2015-08-30T12:36:00Z' is not of the form YYYYMMDDTHHMMSSZ");
+  auto no_region = good;
+  no_region.region.clear();
+  CHECK(error_for(no_region, suite_credentials()) == "SigV4: the region is empty");
+  auto no_scheme = good;
+  no_scheme.url = "bedrock-runtime.us-east-1.amazonaws.com/model/m/invoke";
+  CHECK(error_for(no_scheme, suite_credentials()) ==
+        "SigV4: URL 'bedrock-runtime.us-east-1.amazonaws.com/model/m/invoke' has no scheme://host");
+  auto folded = good;
+  folded.headers.emplace_back("X-Custom", "a\r\nInjected: " + token);
+  std::string message = error_for(folded, suite_credentials(token));
+  CHECK(message == "SigV4: header 'X-Custom' has a line break in its value");
+}
+
+TEST_CASE("sign_sigv4: the secret key appears in nothing it returns", "[llm]") {
+  auto signed_request = llm::sign_sigv4(load_vector("post-sts-header-before").request, suite_credentials("token"));
+  REQUIRE(signed_request);
+  for (const std::string* text : {&signed_request->canonical_request, &signed_request->string_to_sign,
+                                  &signed_request->signature, &signed_request->authorization}) {
+    CHECK(text->find(kSuiteSecret) == std::string::npos);
+  }
+  for (const auto& [name, value] : signed_request->headers_to_add) CHECK(value.find(kSuiteSecret) == std::string::npos);
+}
+
+TEST_CASE("sigv4_timestamp: UTC, YYYYMMDDTHHMMSSZ", "[llm]") {
+  CHECK(llm::sigv4_timestamp(std::chrono::system_clock::from_time_t(1440938160)) == "20150830T123600Z");
+  CHECK(llm::sigv4_timestamp(std::chrono::system_clock::from_time_t(0)) == "19700101T000000Z");
+}
+
+// ---- pricing ------------------------------------------------------------------
+
+namespace {
+
+llm::Usage tokens(std::int64_t input, std::int64_t output, std::int64_t cache_write = 0, std::int64_t cache_read = 0) {
+  llm::Usage usage;
+  usage.input_tokens = input;
+  usage.output_tokens = output;
+  usage.cache_creation_input_tokens = cache_write;
+  usage.cache_read_input_tokens = cache_read;
+  return usage;
+}
+
+double usd(const std::string& model, const llm::Usage& usage) {
+  auto cost = llm::usd_for_usage(model, usage);
+  INFO(model << ": " << (cost ? "" : cost.error()));
+  REQUIRE(cost);
+  return *cost;
+}
+
+constexpr std::int64_t kMillion = 1'000'000;
+
+// kPricingVerifiedOn plus `days`, as YYYY-MM-DD.
+std::string verified_plus(int days) {
+  std::string_view verified = llm::kPricingVerifiedOn;
+  std::chrono::year_month_day date{std::chrono::year{std::stoi(std::string(verified.substr(0, 4)))},
+                                   std::chrono::month{static_cast<unsigned>(std::stoi(std::string(verified.substr(5, 2))))},
+                                   std::chrono::day{static_cast<unsigned>(std::stoi(std::string(verified.substr(8, 2))))}};
+  std::chrono::year_month_day later{std::chrono::sys_days{date} + std::chrono::days{days}};
+  char buffer[16];
+  std::snprintf(buffer, sizeof buffer, "%04d-%02u-%02u", static_cast<int>(later.year()),
+                static_cast<unsigned>(later.month()), static_cast<unsigned>(later.day()));
+  return buffer;
+}
+
+}  // namespace
+
+TEST_CASE("usd_for_usage: list prices of each model family, input and output", "[llm]") {
+  CHECK(usd("claude-sonnet-4-5-20250929", tokens(kMillion, kMillion)) == Approx(18.0));
+  CHECK(usd("claude-sonnet-4-20250514", tokens(kMillion, kMillion)) == Approx(18.0));
+  CHECK(usd("claude-opus-4-5-20251101", tokens(kMillion, kMillion)) == Approx(30.0));
+  CHECK(usd("claude-haiku-4-5-20251001", tokens(kMillion, kMillion)) == Approx(6.0));
+  CHECK(usd("claude-sonnet-4-5-20250929", tokens(1200, 350)) == Approx(0.0036 + 0.00525));
+  CHECK(usd("claude-haiku-4-5-20251001", tokens(0, 0)) == 0.0);
+}
+
+TEST_CASE("usd_for_usage: cache writes at 1.25x (5 min) and 2x (1 h) of input, reads at 0.1x", "[llm]") {
+  struct Family {
+    const char* model;
+    double write_5m, write_1h, read;
+  };
+  for (const Family& family : {Family{"claude-sonnet-4-5-20250929", 3.75, 6.00, 0.30},
+                               Family{"claude-opus-4-5-20251101", 6.25, 10.00, 0.50},
+                               Family{"claude-haiku-4-5-20251001", 1.25, 2.00, 0.10}}) {
+    INFO(family.model);
+    // No 5m/1h split in the usage: every cache write at the 5-minute rate.
+    CHECK(usd(family.model, tokens(0, 0, kMillion)) == Approx(family.write_5m));
+    CHECK(usd(family.model, tokens(0, 0, 0, kMillion)) == Approx(family.read));
+
+    llm::Usage split = tokens(0, 0, 3 * kMillion);
+    split.cache_creation = llm::CacheCreation{kMillion, 2 * kMillion};
+    CHECK(usd(family.model, split) == Approx(family.write_5m + 2 * family.write_1h));
+  }
+  // Everything at once: Sonnet, 1M of each kind.
+  llm::Usage all = tokens(kMillion, kMillion, 2 * kMillion, kMillion);
+  all.cache_creation = llm::CacheCreation{kMillion, kMillion};
+  CHECK(usd("claude-sonnet-4-5-20250929", all) == Approx(3.0 + 15.0 + 3.75 + 6.0 + 0.30));
+}
+
+TEST_CASE("price table: every row follows the cache multipliers of its input price", "[llm]") {
+  REQUIRE_FALSE(llm::price_table().empty());
+  for (const auto& price : llm::price_table()) {
+    INFO(price.model);
+    CHECK(price.input > 0);
+    CHECK(price.output > price.input);
+    CHECK(price.cache_write_5m == Approx(1.25 * price.input));
+    CHECK(price.cache_write_1h == Approx(2.0 * price.input));
+    CHECK(price.cache_read == Approx(0.1 * price.input));
+  }
+}
+
+TEST_CASE("usd_for_usage: undated aliases and Bedrock IDs cost what the model they name costs", "[llm]") {
+  const auto usage = tokens(kMillion, kMillion);
+  for (const char* model : {"claude-sonnet-4-5", "us.anthropic.claude-sonnet-4-5-20250929-v1:0",
+                            "global.anthropic.claude-sonnet-4-5-20250929-v1:0", "anthropic.claude-sonnet-4-5-20250929-v1:0",
+                            "arn:aws:bedrock:us-east-1:123456789012:inference-profile/us.anthropic.claude-sonnet-4-5-20250929-v1:0"}) {
+    INFO(model);
+    CHECK(llm::pricing_model_id(model) == "claude-sonnet-4-5-20250929");
+    CHECK(usd(model, usage) == Approx(18.0));
+  }
+  CHECK(llm::pricing_model_id("claude-sonnet-4-0") == "claude-sonnet-4-20250514");
+  CHECK(llm::pricing_model_id("eu.anthropic.claude-haiku-4-5-20251001-v1:0") == "claude-haiku-4-5-20251001");
+  CHECK(usd("claude-opus-4-5", usage) == Approx(30.0));
+  CHECK(usd("us.anthropic.claude-opus-4-5-20251101-v1:0", usage) == Approx(30.0));
+  CHECK(usd("claude-haiku-4-5", usage) == Approx(6.0));
+  CHECK(usd("claude-sonnet-4", usage) == Approx(18.0));
+}
+
+TEST_CASE("usd_for_usage: an unknown model is an error naming it, never $0", "[llm]") {
+  for (const char* model : {"claude-opus-4-1-20250805", "gpt-5", "", "us.anthropic.claude-unknown-20990101-v1:0",
+                            "claude-sonnet-4-5-20250930"}) {
+    INFO(model);
+    auto cost = llm::usd_for_usage(model, tokens(10, 10));
+    REQUIRE_FALSE(cost);
+    CHECK_THAT(cost.error(), Catch::Contains("no price for model '" + std::string(model) + "'"));
+  }
+  CHECK_FALSE(llm::price_for("claude-opus-4-1-20250805"));
+
+  auto negative = llm::usd_for_usage("claude-haiku-4-5-20251001", tokens(-1, 0));
+  REQUIRE_FALSE(negative);
+  CHECK(negative.error() == "usage of model 'claude-haiku-4-5-20251001' has a negative token count");
+}
+
+TEST_CASE("pricing_age_problem: passes 90 days after verification, fails at 91", "[llm]") {
+  CHECK(llm::pricing_age_days(llm::kPricingVerifiedOn).value() == 0);
+  CHECK(llm::pricing_age_days(verified_plus(90)).value() == 90);
+  CHECK_FALSE(llm::pricing_age_problem(llm::kPricingVerifiedOn));
+  CHECK_FALSE(llm::pricing_age_problem(verified_plus(90)));
+
+  std::string too_old = verified_plus(91);
+  auto problem = llm::pricing_age_problem(too_old);
+  REQUIRE(problem);
+  CHECK_THAT(*problem, Catch::Contains("verified on " + std::string(llm::kPricingVerifiedOn) + ", 91 days before " + too_old));
+  CHECK_THAT(*problem, Catch::Contains(std::string(llm::kPricingSource)));
+}
+
+TEST_CASE("pricing_age_days: a malformed date is an error, not an age", "[llm]") {
+  for (const char* bad : {"", "tomorrow", "2026-13-01", "2026-02-30", "2026-1-01", "2026/11/21", "2026-11-21T00:00:00Z"}) {
+    INFO(bad);
+    auto age = llm::pricing_age_days(bad);
+    REQUIRE_FALSE(age);
+    CHECK(age.error() == "'" + std::string(bad) + "' is not a date of the form YYYY-MM-DD");
+    CHECK(llm::pricing_age_problem(bad) == age.error());
+  }
+  CHECK(verified_plus(0) == llm::kPricingVerifiedOn);
 }

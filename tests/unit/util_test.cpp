@@ -1,4 +1,4 @@
-// Unit tests of src/util: sha256, atomic file writes, reading files, text
+// Unit tests of src/util: sha256 and HMAC, atomic file writes, reading files, text
 // helpers, the environment table.
 #include <catch2/catch.hpp>
 
@@ -40,6 +40,21 @@ TEST_CASE("sha256_hex: hashes every byte, including NUL", "[util]") {
   std::string with_nul("a\0b", 3);
   CHECK(util::sha256_hex(with_nul) != util::sha256_hex("a"));
   CHECK(util::sha256_hex(with_nul).size() == 64u);
+}
+
+TEST_CASE("hmac_sha256: matches the RFC 4231 test vectors", "[util]") {
+  // Test case 2: a key shorter than the block size.
+  CHECK(util::hex_lower(util::hmac_sha256("Jefe", "what do ya want for nothing?")) ==
+        "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
+  // Test case 1: twenty 0x0b bytes as the key.
+  CHECK(util::hex_lower(util::hmac_sha256(std::string(20, '\x0b'), "Hi There")) ==
+        "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7");
+  CHECK(util::hmac_sha256("k", "d").size() == 32u);  // raw bytes, not hex
+}
+
+TEST_CASE("hex_lower: two lowercase digits per byte, every byte value", "[util]") {
+  CHECK(util::hex_lower("") == "");
+  CHECK(util::hex_lower(std::string("\x00\x0f\xa0\xff", 4)) == "000fa0ff");
 }
 
 TEST_CASE("write_file_atomically: creates the file and leaves no temporary behind", "[util]") {
