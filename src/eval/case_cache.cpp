@@ -14,11 +14,11 @@ namespace {
 
 // The file is a flat run of length-prefixed byte strings, so loading it is
 // one read and a walk over it: a header (magic, format, executable identity,
-// entry count), then five strings an entry (path, case digest, case as
-// msgpack, outcome digest, outcome as msgpack). Each case and outcome is
+// entry count), then six strings an entry (path, case digest, case as
+// msgpack, case header as msgpack, outcome digest, outcome as msgpack). Each case and outcome is
 // decoded only when it is looked up. (A single msgpack document for the whole
 // file cost a third of a warm run just to decode.)
-constexpr std::string_view kMagic = "reprise-cache/4\n";
+constexpr std::string_view kMagic = "reprise-cache/5\n";
 
 void put(std::string& out, std::string_view bytes) {
   auto size = static_cast<std::uint64_t>(bytes.size());
@@ -123,6 +123,20 @@ Case case_from_json(const Json& json) {
   return parsed;
 }
 
+Json case_header_to_json(const Case& parsed) {
+  return {parsed.id, parsed.agent, parsed.tags, pos_json(parsed.id_pos), parsed.id_source};
+}
+
+Case case_header_from_json(const Json& json) {
+  Case header;
+  header.id = json.at(0).get<std::string>();
+  header.agent = json.at(1).get<std::string>();
+  header.tags = json.at(2).get<std::vector<std::string>>();
+  header.id_pos = pos_from(json.at(3));
+  header.id_source = json.at(4).get<std::string>();
+  return header;
+}
+
 CaseCache::CaseCache(fs::path cache_dir, const fs::path& eval_root) {
   std::error_code ec;
   auto root = fs::absolute(eval_root, ec).lexically_normal().string();
@@ -142,26 +156,29 @@ void CaseCache::load() {
   if (!identity || *identity != executable_identity_ || !count) return;
   std::unordered_map<std::string, Entry> entries;
   while (!in.empty()) {
-    auto path = take(in), digest = take(in), parsed = take(in), outcome_digest = take(in), outcome = take(in);
+    auto path = take(in), digest = take(in), parsed = take(in), header = take(in), outcome_digest = take(in), outcome = take(in);
     if (!outcome) return;  // truncated: a cold start, not an error
-    entries[std::string(*path)] = Entry{std::string(*digest), std::string(*parsed), false, std::string(*outcome_digest),
-                                        std::string(*outcome)};
+    entries[std::string(*path)] = Entry{std::string(*digest), std::string(*parsed), std::string(*header), false,
+                                        std::string(*outcome_digest), std::string(*outcome)};
   }
   if (std::to_string(entries.size()) != *count) return;
   entries_ = std::move(entries);
 }
 
-std::optional<Case> CaseCache::find(const fs::path& path, const std::string& digest) {
+std::optional<Case> CaseCache::find(const fs::path& path, const std::string& digest, Part part) {
   std::string key = path.string();
   std::string blob;
   {
     std::lock_guard lock(mutex_);
     auto it = entries_.find(key);
-    if (it == entries_.end() || it->second.digest != digest || it->second.parsed.empty()) return std::nullopt;
-    blob = it->second.parsed;  // decoded outside the lock, so the loader's threads do not queue here
+    if (it == entries_.end() || it->second.digest != digest) return std::nullopt;
+    const std::string& wanted = part == Part::whole ? it->second.parsed : it->second.header;
+    if (wanted.empty()) return std::nullopt;
+    blob = wanted;  // decoded outside the lock, so the loader's threads do not queue here
   }
   try {
-    Case parsed = case_from_json(Json::from_msgpack(blob));
+    Json json = Json::from_msgpack(blob);
+    Case parsed = part == Part::whole ? case_from_json(json) : case_header_from_json(json);
     std::lock_guard lock(mutex_);
     if (auto it = entries_.find(key); it != entries_.end()) it->second.used = true;
     ++hits_;
@@ -174,9 +191,10 @@ std::optional<Case> CaseCache::find(const fs::path& path, const std::string& dig
 void CaseCache::store(const fs::path& path, const std::string& digest, const Case& parsed) {
   if (executable_identity_.empty()) return;
   auto packed = Json::to_msgpack(case_to_json(parsed));
-  std::string blob(packed.begin(), packed.end());
+  auto packed_header = Json::to_msgpack(case_header_to_json(parsed));
+  std::string blob(packed.begin(), packed.end()), header(packed_header.begin(), packed_header.end());
   std::lock_guard lock(mutex_);
-  entries_[path.string()] = Entry{digest, std::move(blob), true, "", ""};
+  entries_[path.string()] = Entry{digest, std::move(blob), std::move(header), true, "", ""};
   dirty_ = true;
 }
 
@@ -223,7 +241,8 @@ void CaseCache::save() {
   for (const auto& [path, entry] : entries_) {
     if (!entry.used) continue;
     for (std::string_view field : {std::string_view(path), std::string_view(entry.digest), std::string_view(entry.parsed),
-                                   std::string_view(entry.outcome_digest), std::string_view(entry.outcome)}) {
+                                   std::string_view(entry.header), std::string_view(entry.outcome_digest),
+                                   std::string_view(entry.outcome)}) {
       put(out, field);
     }
   }

@@ -50,39 +50,45 @@ std::vector<Candidate> discover(const fs::path& root, const std::string& root_di
   return found;
 }
 
-// Reads the completion and sidecar next to a parsed case. `case_digest` is
-// the SHA-256 of the case file's bytes.
-Loaded attach_fixtures(Case spec, const std::string& case_digest, const LoadOptions& options, CaseCache* cache) {
+// The files beside a case file, read once: what they say and what they digest to.
+struct Companions {
+  std::optional<std::string> completion, sidecar;
+  std::string completion_error, sidecar_error;
+  std::string inputs_digest;  // over the case file, completion and sidecar bytes
+};
+
+fs::path sibling(const fs::path& yaml, const char* suffix) { return yaml.parent_path() / (yaml.stem().string() + suffix); }
+
+Companions read_companions(const fs::path& yaml, const std::string& case_digest) {
+  Companions files;
+  files.completion = util::read_file(sibling(yaml, ".completion.txt"), &files.completion_error);
+  files.sidecar = util::read_file(sibling(yaml, ".fixture.json"), &files.sidecar_error);
+  files.inputs_digest = util::sha256_hex(case_digest + util::sha256_hex(files.completion.value_or("")) +
+                                         util::sha256_hex(files.sidecar.value_or("")));
+  return files;
+}
+
+// Checks and parses the completion and sidecar of a parsed case.
+Loaded attach_fixtures(Case spec, Companions files, const LoadOptions& options) {
   std::string name = spec.test_name();
   std::string completion_display = display_path(spec.completion_path());
   std::string fixture_display = display_path(spec.fixture_path());
-  std::string error;
-  auto completion = util::read_file(spec.completion_path(), &error);
-  if (!completion) {
+  if (!files.completion) {
     return broken(name, spec.display_path,
-                  {LoadError{completion_display, {}, "missing completion file (" + error + "): every case needs its accepted completion beside it", ""}});
+                  {LoadError{completion_display, {}, "missing completion file (" + files.completion_error + "): every case needs its accepted completion beside it", ""}});
   }
-  if (completion->find_first_not_of(" \t\r\n") == std::string::npos) {
+  if (files.completion->find_first_not_of(" \t\r\n") == std::string::npos) {
     return broken(name, spec.display_path, {LoadError{completion_display, {}, "completion file is empty", ""}});
   }
-  std::string sidecar_error;
-  auto sidecar = util::read_file(spec.fixture_path(), &sidecar_error);
-  std::string inputs_digest =
-      util::sha256_hex(case_digest + util::sha256_hex(*completion) + util::sha256_hex(sidecar.value_or("")));
-  if (cache && sidecar && cache->has_outcome(spec.path, inputs_digest)) {
-    // These exact files loaded and replayed before under this build: the run reuses that outcome.
-    return LoadedCase{std::move(spec), {}, {}, std::move(inputs_digest), true};
-  }
-
-  auto sections = split_completion(*completion, completion_display);
+  auto sections = split_completion(*files.completion, completion_display);
   if (!sections) return broken(name, spec.display_path, {sections.error()});
-  LoadedCase loaded{std::move(spec), std::move(*sections), {}, std::move(inputs_digest), false};
-  if (!sidecar) {
+  LoadedCase loaded{std::move(spec), std::move(*sections), {}, std::move(files.inputs_digest), false};
+  if (!files.sidecar) {
     if (!options.require_fixture) return loaded;
     return broken(name, loaded.spec.display_path,
-                  {LoadError{fixture_display, {}, fmt::format("missing fixture sidecar ({}): run `reprise stamp {}` to write it", sidecar_error, name), ""}});
+                  {LoadError{fixture_display, {}, fmt::format("missing fixture sidecar ({}): run `reprise stamp {}` to write it", files.sidecar_error, name), ""}});
   }
-  auto fixture = parse_fixture(*sidecar, fixture_display);
+  auto fixture = parse_fixture(*files.sidecar, fixture_display);
   if (!fixture) return broken(name, loaded.spec.display_path, {fixture.error()});
   if (options.require_fixture && fixture->calls.size() != loaded.completions.size()) {
     return broken(name, loaded.spec.display_path,
@@ -120,18 +126,28 @@ Loaded load_one(const Candidate& candidate, const fs::path& root, const LoadOpti
   auto text = util::read_file(candidate.path, &error);
   if (!text) return broken(name, candidate.display, "cannot read the case file: " + error);
   std::string digest = util::sha256_hex(*text);
+  Companions files = read_companions(candidate.path, digest);
   if (cache) {
-    if (auto hit = cache->find(candidate.path, digest)) {
+    // These exact three files replayed before under this build: the run
+    // reuses that outcome, and reporting needs only the case's header.
+    if (files.completion && files.sidecar && cache->has_outcome(candidate.path, files.inputs_digest)) {
+      if (auto header = cache->find(candidate.path, digest, CaseCache::Part::header)) {
+        header->path = candidate.path;
+        header->display_path = candidate.display;
+        return LoadedCase{std::move(*header), {}, {}, std::move(files.inputs_digest), true};
+      }
+    }
+    if (auto hit = cache->find(candidate.path, digest, CaseCache::Part::whole)) {
       hit->path = candidate.path;
       hit->display_path = candidate.display;
-      return attach_fixtures(std::move(*hit), digest, options, cache);
+      return attach_fixtures(std::move(*hit), std::move(files), options);
     }
   }
   ParsedCase parsed = parse_case(*text, {candidate.display, parts[0], expected_id});
   if (!parsed.errors.empty()) return broken(name, candidate.display, std::move(parsed.errors));
   parsed.value.path = candidate.path;
   if (cache) cache->store(candidate.path, digest, parsed.value);
-  return attach_fixtures(std::move(parsed.value), digest, options, cache);
+  return attach_fixtures(std::move(parsed.value), std::move(files), options);
 }
 
 // Same id in two agents' folders: ids are unique across the suite so that a

@@ -27,8 +27,12 @@ class CaseCache {
  public:
   CaseCache(std::filesystem::path cache_dir, const std::filesystem::path& eval_root);
 
+  // What find decodes: the whole case, or only what reporting reads (id,
+  // agent, tags, the id's position and line), for a case whose outcome is reused.
+  enum class Part { whole, header };
+
   // All thread-safe. `digest` is the SHA-256 of the case file's bytes.
-  std::optional<Case> find(const std::filesystem::path& path, const std::string& digest);
+  std::optional<Case> find(const std::filesystem::path& path, const std::string& digest, Part part);
   void store(const std::filesystem::path& path, const std::string& digest, const Case& parsed);
   // `inputs_digest` covers the case file, completion and sidecar.
   std::optional<Json> find_outcome(const std::filesystem::path& path, const std::string& inputs_digest);
@@ -44,6 +48,7 @@ class CaseCache {
   struct Entry {
     std::string digest;
     std::string parsed;  // msgpack of case_to_json
+    std::string header;  // msgpack of case_header_to_json
     bool used = false;
     std::string outcome_digest;
     std::string outcome;  // msgpack of the outcome, or empty
@@ -60,5 +65,7 @@ class CaseCache {
 
 Json case_to_json(const Case& parsed);
 Case case_from_json(const Json& json);
+Json case_header_to_json(const Case& parsed);
+Case case_header_from_json(const Json& json);
 
 }  // namespace reprise::eval

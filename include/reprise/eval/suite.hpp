@@ -21,8 +21,9 @@ struct LoadedCase {
   std::vector<std::string> completions;  // one per call
   Fixture fixture;                       // may be empty when loaded without requiring one
   std::string inputs_digest;             // SHA-256 over the case file, completion and sidecar bytes
-  // The cache holds this case's outcome for exactly these inputs: completions
-  // and fixture were not parsed, as the run will reuse the outcome.
+  // The cache holds this case's outcome for exactly these inputs, and the run
+  // reuses it: completions and fixture were not parsed, and `spec` holds only
+  // what reporting reads (id, agent, tags, paths, the id's position).
   bool outcome_cached = false;
 };
 
