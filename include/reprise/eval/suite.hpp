@@ -45,7 +45,7 @@ struct Suite {
 struct LoadOptions {
   bool require_fixture = true;  // false for `reprise stamp`, which writes the missing ones
   unsigned jobs = 0;            // 0: one per core
-  std::filesystem::path cache_dir;  // empty: no parsed-case cache
+  std::filesystem::path cache_dir;  // empty: no case and outcome cache
 };
 
 Suite load_suite(const std::filesystem::path& eval_root, const LoadOptions& options);
