@@ -143,11 +143,19 @@ CheckResult evaluate(const Check& check, const agents::AgentOutput& output) {
   return result(false, check.pos, expression, "a known check", "an unknown check kind");
 }
 
+// The words a system prompt or the messages say: every string value, but not
+// the API's own markers (roles, block types, ids), so that
+// `messages_contain: [user]` means the text says "user".
 std::string all_text(const Json& value) {
   if (value.is_string()) return value.get<std::string>();
   std::string text;
-  if (value.is_array() || value.is_object()) {
+  if (value.is_array()) {
     for (const auto& item : value) text += all_text(item) + "\n";
+  } else if (value.is_object()) {
+    for (const auto& [key, item] : value.items()) {
+      if (key == "role" || key == "type" || key == "id" || key == "tool_use_id" || key == "cache_control") continue;
+      text += all_text(item) + "\n";
+    }
   }
   return text;
 }

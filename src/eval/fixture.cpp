@@ -70,8 +70,9 @@ util::Expected<Fixture, LoadError> parse_fixture(std::string_view text, const st
   try {
     json = Json::parse(text);
   } catch (const Json::parse_error& error) {
-    return unexpected(LoadError{display_path, position_at_byte(text, error.byte > 0 ? error.byte - 1 : 0),
-                                "fixture sidecar is not valid JSON: " + std::string(error.what()), ""});
+    SourcePos pos = position_at_byte(text, error.byte > 0 ? error.byte - 1 : 0);
+    return unexpected(LoadError{display_path, pos, "fixture sidecar is not valid JSON: " + std::string(error.what()),
+                                line_of(text, pos.line)});
   }
   auto fail = [&](std::string message) { return unexpected(LoadError{display_path, {}, std::move(message), ""}); };
   if (!json.is_object()) return fail("fixture sidecar must be a JSON object with a 'calls' array");

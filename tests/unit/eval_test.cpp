@@ -214,6 +214,8 @@ TEST_CASE("parse_fixture: invalid JSON is reported at its line and column", "[ev
   CHECK(cut.error().pos.line == 3);
   CHECK(cut.error().pos.column == 22);  // just past the last byte read
   CHECK_THAT(cut.error().message, Catch::StartsWith("fixture sidecar is not valid JSON: "));
+  CHECK(cut.error().source_line == "    {\"model\": \"claude");  // shown with a caret, as case errors are
+  CHECK_THAT(cut.error().render(), Catch::Contains("\n    3 |     {\"model\": \"claude\n"));
 
   // The corpus's truncated sidecar: a killed write, cut inside request_sha256 (README: 9:50).
   auto corpus = test::read_text(test::source_dir() / "fixtures/bad_cases/eval/coach_narrative/cases/truncated-fixture.fixture.json");
@@ -741,6 +743,15 @@ TEST_CASE("check_requests: each request expectation, pass and fail", "[eval]") {
   CHECK(messages[3] == "request (call 2): messages_contain | pass");  // found inside a tool_result block
   CHECK_THAT(messages[4], Catch::StartsWith("request (call 2): messages_contain | expected: messages containing \"Maya\"\n  actual: messages \"Hi"));
   CHECK(messages[5] == "request (call 2): tools | expected: [\"get_balance\"]\n  actual: []");
+
+  // Roles, block types and ids are the API's markers, not text the prompt says.
+  RequestExpectation markers;
+  markers.call = 2;
+  markers.messages_contain = {"user", "tool_result"};
+  for (const auto& result : check_requests({markers}, calls)) {
+    INFO(result.expression);
+    CHECK_FALSE(result.passed);
+  }
 
   RequestExpectation tools_first;
   tools_first.call = 1;
