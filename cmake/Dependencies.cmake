@@ -7,10 +7,14 @@ find_package(OpenSSL 3 REQUIRED)             # libssl-dev
 find_package(fmt 9 REQUIRED)                 # libfmt-dev
 find_package(CLI11 2 REQUIRED)               # libcli11-dev
 find_package(Threads REQUIRED)
+find_package(CURL 7.88 REQUIRED)            # libcurl4-openssl-dev: the live transport
+# libcpp-httplib-dev ships no CMake package, only cpp-httplib.pc: the loopback fake API in tests.
+find_package(PkgConfig REQUIRED)
+pkg_check_modules(HTTPLIB REQUIRED IMPORTED_TARGET cpp-httplib)
 
 # Third-party headers are included as system headers so their warnings do not
 # count against ours.
-foreach(dep yaml-cpp Catch2::Catch2 nlohmann_json::nlohmann_json fmt::fmt CLI11::CLI11)
+foreach(dep yaml-cpp PkgConfig::HTTPLIB Catch2::Catch2 nlohmann_json::nlohmann_json fmt::fmt CLI11::CLI11)
   if(TARGET ${dep})
     get_target_property(_inc ${dep} INTERFACE_INCLUDE_DIRECTORIES)
     if(_inc)

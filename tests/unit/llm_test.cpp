@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "reprise/llm/anthropic_provider.hpp"
+#include "reprise/llm/base_url.hpp"
 #include "reprise/llm/client.hpp"
 #include "reprise/llm/errors.hpp"
 #include "reprise/llm/fingerprint.hpp"
@@ -886,4 +887,147 @@ TEST_CASE("pricing_age_days: a malformed date is an error, not an age", "[llm]")
     CHECK(llm::pricing_age_problem(bad) == age.error());
   }
   CHECK(verified_plus(0) == llm::kPricingVerifiedOn);
+}
+
+TEST_CASE("validate_base_url: https anywhere, plain http only for loopback hosts", "[llm]") {
+  for (const char* ok : {"https://api.anthropic.com", "HTTPS://api.anthropic.com/", "https://10.0.0.5:8443/proxy",
+                         "http://127.0.0.1:8080", "http://127.255.0.9", "http://localhost:3000/",
+                         "http://LOCALHOST", "http://[::1]:9000", "http://user@127.0.0.1:1/x"}) {
+    CAPTURE(ok);
+    CHECK_FALSE(llm::validate_base_url(ok));
+  }
+  for (const char* bad : {"http://api.anthropic.com", "http://10.0.0.5:8080", "http://128.0.0.1",
+                          "http://127.0.0.1.evil.example", "http://localhost.evil.example", "http://[::2]",
+                          "http://127.0.0.1@evil.example", "ftp://127.0.0.1", "api.anthropic.com", "https://",
+                          "http://1270.0.0.1"}) {
+    CAPTURE(bad);
+    auto error = llm::validate_base_url(bad);
+    REQUIRE(error);
+    CHECK(error->find(bad) != std::string::npos);
+  }
+}
+
+// ---- Retries ------------------------------------------------------------------
+
+namespace {
+
+using std::chrono::milliseconds;
+
+// Answers from a list, one per send; the last answer repeats.
+class ScriptedTransport final : public llm::Transport {
+ public:
+  explicit ScriptedTransport(std::vector<llm::HttpResponse> answers) : answers_(std::move(answers)) {}
+  llm::HttpResponse send(const llm::HttpRequest& /*request*/) override {
+    std::size_t index = std::min(sends, answers_.size() - 1);
+    ++sends;
+    return answers_[index];
+  }
+  std::size_t sends = 0;
+
+ private:
+  std::vector<llm::HttpResponse> answers_;
+};
+
+llm::HttpResponse no_answer(llm::TransportFailure::Kind kind) {
+  llm::HttpResponse response;
+  response.failure = llm::TransportFailure{kind, "scripted"};
+  return response;
+}
+
+struct RetryRun {
+  std::size_t sends = 0;
+  std::vector<milliseconds> sleeps;
+  llm::CallResult result;
+};
+
+RetryRun run_with_retries(std::vector<llm::HttpResponse> answers, llm::RetryPolicy policy = {},
+                          double random = 0.0) {
+  auto transport = std::make_shared<ScriptedTransport>(std::move(answers));
+  auto clock = std::make_shared<llm::FakeClock>();
+  llm::ClientConfig config;
+  config.retry = policy;
+  llm::Client client(config, transport, clock, [random] { return random; });
+  auto result = client.invoke(small_request("s"), {"test"});
+  return {transport->sends, clock->sleeps, std::move(result)};
+}
+
+llm::HttpResponse status(int code, llm::Headers headers = {}) {
+  return http(code, error_body("api_error", "scripted"), std::move(headers));
+}
+
+}  // namespace
+
+TEST_CASE("Client retries: 2 retries by default, waits 0.5 s then 1 s, then the last error", "[llm]") {
+  auto run = run_with_retries({status(529)});
+  CHECK(run.sends == 3u);
+  CHECK(run.sleeps == std::vector<milliseconds>{milliseconds(500), milliseconds(1000)});
+  REQUIRE_FALSE(run.result);
+  CHECK(run.result.error().category == llm::ErrorCategory::overloaded);
+}
+
+TEST_CASE("Client retries: a success after a retryable error is returned", "[llm]") {
+  auto run = run_with_retries({status(529), http(200, kOkBody)});
+  CHECK(run.sends == 2u);
+  REQUIRE(run.result);
+  CHECK(run.result->text() == "Hi");
+}
+
+TEST_CASE("Client retries: 408, 409, 429, 5xx, network and timeout are retried; other 4xx never", "[llm]") {
+  for (int code : {408, 409, 429, 500, 502, 503, 504, 529}) {
+    CAPTURE(code);
+    CHECK(run_with_retries({status(code), http(200, kOkBody)}).sends == 2u);
+  }
+  CHECK(run_with_retries({no_answer(llm::TransportFailure::Kind::network), http(200, kOkBody)}).sends == 2u);
+  CHECK(run_with_retries({no_answer(llm::TransportFailure::Kind::timeout), http(200, kOkBody)}).sends == 2u);
+  for (int code : {400, 401, 403, 404, 413, 422}) {
+    CAPTURE(code);
+    CHECK(run_with_retries({status(code), http(200, kOkBody)}).sends == 1u);
+  }
+}
+
+TEST_CASE("Client retries: x-should-retry overrides the status rule both ways", "[llm]") {
+  CHECK(run_with_retries({status(400, {{"x-should-retry", "true"}}), http(200, kOkBody)}).sends == 2u);
+  CHECK(run_with_retries({status(529, {{"x-should-retry", "false"}}), http(200, kOkBody)}).sends == 1u);
+}
+
+TEST_CASE("Client retries: retry-after-ms wins over retry-after, which wins over backoff", "[llm]") {
+  auto both = run_with_retries({status(429, {{"retry-after-ms", "1234.5"}, {"retry-after", "7"}}), http(200, kOkBody)});
+  CHECK(both.sleeps == std::vector<milliseconds>{milliseconds(1235)});
+  auto seconds = run_with_retries({status(429, {{"retry-after", "3"}}), http(200, kOkBody)});
+  CHECK(seconds.sleeps == std::vector<milliseconds>{milliseconds(3000)});
+  auto nonsense = run_with_retries({status(429, {{"retry-after", "soon"}}), http(200, kOkBody)});
+  CHECK(nonsense.sleeps == std::vector<milliseconds>{milliseconds(500)});
+}
+
+TEST_CASE("Client retries: backoff doubles up to 8 s and jitter takes off at most 25%", "[llm]") {
+  llm::RetryPolicy many;
+  many.max_retries = 6;
+  auto plain = run_with_retries({status(500)}, many);
+  CHECK(plain.sleeps == std::vector<milliseconds>{milliseconds(500), milliseconds(1000), milliseconds(2000),
+                                                  milliseconds(4000), milliseconds(8000), milliseconds(8000)});
+  auto jittered = run_with_retries({status(500)}, many, 0.5);
+  REQUIRE(jittered.sleeps.size() == 6u);
+  CHECK(jittered.sleeps[0] == milliseconds(437));  // 500 * (1 - 0.25 * 0.5), truncated
+  CHECK(jittered.sleeps[5] == milliseconds(7000));
+  auto most = run_with_retries({status(500)}, many, 0.999999);
+  for (std::size_t i = 0; i < most.sleeps.size(); ++i) CHECK(most.sleeps[i] >= plain.sleeps[i] * 3 / 4);
+}
+
+TEST_CASE("Client retries: no wait is started that would pass the call's deadline", "[llm]") {
+  llm::RetryPolicy tight;
+  tight.deadline = milliseconds(1200);
+  auto run = run_with_retries({status(529)}, tight);
+  CHECK(run.sends == 2u);  // 500 ms fits, 500 + 1000 ms does not
+  CHECK(run.sleeps == std::vector<milliseconds>{milliseconds(500)});
+  REQUIRE_FALSE(run.result);
+  CHECK(run.result.error().category == llm::ErrorCategory::overloaded);
+}
+
+TEST_CASE("Client retries: without a RetryPolicy (cached replay) there is one attempt", "[llm]") {
+  auto transport = std::make_shared<ScriptedTransport>(std::vector<llm::HttpResponse>{status(529)});
+  auto clock = std::make_shared<llm::FakeClock>();
+  llm::Client client(llm::ClientConfig{}, transport, clock);
+  CHECK_FALSE(client.invoke(small_request("s"), {"test"}));
+  CHECK(transport->sends == 1u);
+  CHECK(clock->sleeps.empty());
 }
