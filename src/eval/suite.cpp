@@ -57,12 +57,10 @@ struct Companions {
   std::string inputs_digest;  // over the case file, completion and sidecar bytes
 };
 
-fs::path sibling(const fs::path& yaml, const char* suffix) { return yaml.parent_path() / (yaml.stem().string() + suffix); }
-
 Companions read_companions(const fs::path& yaml, const std::string& case_digest) {
   Companions files;
-  files.completion = util::read_file(sibling(yaml, ".completion.txt"), &files.completion_error);
-  files.sidecar = util::read_file(sibling(yaml, ".fixture.json"), &files.sidecar_error);
+  files.completion = util::read_file(completion_path_for(yaml), &files.completion_error);
+  files.sidecar = util::read_file(fixture_path_for(yaml), &files.sidecar_error);
   files.inputs_digest = util::sha256_hex(case_digest + util::sha256_hex(files.completion.value_or("")) +
                                          util::sha256_hex(files.sidecar.value_or("")));
   return files;
@@ -71,8 +69,10 @@ Companions read_companions(const fs::path& yaml, const std::string& case_digest)
 // Checks and parses the completion and sidecar of a parsed case.
 Loaded attach_fixtures(Case spec, Companions files, const LoadOptions& options) {
   std::string name = spec.test_name();
-  std::string completion_display = display_path(spec.completion_path());
-  std::string fixture_display = display_path(spec.fixture_path());
+  // Named as the case file is named (already relative where it can be), not
+  // recomputed from the working folder for every case.
+  std::string completion_display = completion_path_for(spec.display_path).generic_string();
+  std::string fixture_display = fixture_path_for(spec.display_path).generic_string();
   if (!files.completion) {
     return broken(name, spec.display_path,
                   {LoadError{completion_display, {}, "missing completion file (" + files.completion_error + "): every case needs its accepted completion beside it", ""}});

@@ -64,6 +64,10 @@ struct RequestExpectation {
   std::string source;
 };
 
+// The files beside a case file <id>.yaml: its accepted completion and its sidecar.
+std::filesystem::path completion_path_for(const std::filesystem::path& case_file);
+std::filesystem::path fixture_path_for(const std::filesystem::path& case_file);
+
 struct Case {
   std::string id;
   std::string agent;
