@@ -245,12 +245,16 @@ int run_replay_session(int argc, char** argv) {
   settings.jobs = static_cast<unsigned>(std::max(jobs, 0));
   if (no_cache) settings.use_cache = false;
 
-  LoadOptions options{true, settings.jobs, settings.use_cache ? settings.cache_dir : std::filesystem::path()};
+  // The run saves the cache itself once outcomes are recorded (ReplayRun::execute).
+  LoadOptions options{true, settings.jobs, settings.use_cache ? settings.cache_dir : std::filesystem::path(), false};
   ReplayRun run(load_suite(settings.eval_root, options), settings);
   Catch::Config& config = session.config();
   if (!is_listing(config)) print_load_errors(run.suite());
   run.register_tests();
-  if (is_listing(config)) return session.run();
+  if (is_listing(config)) {
+    if (run.suite().cache) run.suite().cache->save();  // what was parsed for the listing is kept for the run that follows
+    return session.run();
+  }
 
   run.execute(config);
   int failed = session.run();

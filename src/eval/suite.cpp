@@ -212,7 +212,7 @@ Suite load_suite(const fs::path& eval_root, const LoadOptions& options) {
   reject_duplicate_ids(suite);
   if (cache) {
     suite.cache_hits = cache->hits();
-    cache->save();
+    if (options.save_cache) cache->save();
     suite.cache = std::move(cache);
   }
   return suite;

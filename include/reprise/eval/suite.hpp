@@ -46,6 +46,9 @@ struct LoadOptions {
   bool require_fixture = true;  // false for `reprise stamp`, which writes the missing ones
   unsigned jobs = 0;            // 0: one per core
   std::filesystem::path cache_dir;  // empty: no case and outcome cache
+  // Write the cache when loading ends. A caller that records outcomes into
+  // Suite::cache afterwards saves once itself, so a cold run writes it once.
+  bool save_cache = true;
 };
 
 Suite load_suite(const std::filesystem::path& eval_root, const LoadOptions& options);
