@@ -102,7 +102,7 @@ class CoachNarrative final : public TypedAgent<CoachInput> {
     return agents::read_input(input, errors);
   }
 
-  AgentResult run_typed(const CoachInput& parsed, llm::Client& client) const override {
+  AgentResult run_typed(const CoachInput& parsed, llm::InvocationClient& client) const override {
 
     llm::Request request;
     request.model = client.model_for(llm::ModelRole::workhorse);
@@ -112,7 +112,7 @@ class CoachNarrative final : public TypedAgent<CoachInput> {
     request.messages.push_back(llm::Message::user_text(
         "Here are this week's metrics. Write the coaching narrative.\n\n" + render_metrics(parsed)));
 
-    auto response = client.invoke(request, {std::string(name())});
+    auto response = client.invoke(request);
     if (!response) return util::unexpected(call_error(response.error(), 1));
     return parse(response->text());
   }

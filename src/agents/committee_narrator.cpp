@@ -275,7 +275,7 @@ class CommitteeNarrator final : public TypedAgent<CommitteeInput> {
     return agents::read_input(input, errors);
   }
 
-  AgentResult run_typed(const CommitteeInput& parsed, llm::Client& client) const override {
+  AgentResult run_typed(const CommitteeInput& parsed, llm::InvocationClient& client) const override {
 
     llm::Request request;
     request.model = client.model_for(llm::ModelRole::synthesis);
@@ -286,7 +286,7 @@ class CommitteeNarrator final : public TypedAgent<CommitteeInput> {
         "Here is the proposal in front of the committee. Narrate the meeting and answer with the JSON object.\n\n" +
         render_proposal(parsed) + "\n" + render_roster(parsed.personas)));
 
-    auto response = client.invoke(request, {std::string(name())});
+    auto response = client.invoke(request);
     if (!response) return util::unexpected(call_error(response.error(), 1));
     return parse(response->text(), parsed.personas);
   }

@@ -148,7 +148,7 @@ class ContentGenerate final : public TypedAgent<ContentBrief> {
     return read_content_brief(root);
   }
 
-  AgentResult run_typed(const ContentBrief& brief, llm::Client& client) const override {
+  AgentResult run_typed(const ContentBrief& brief, llm::InvocationClient& client) const override {
     return run_content_generate(brief, client);
   }
 };
@@ -216,7 +216,7 @@ std::string render_content_brief(const ContentBrief& brief) {
   return text;
 }
 
-llm::Request content_generate_request(const ContentBrief& brief, const llm::Client& client) {
+llm::Request content_generate_request(const ContentBrief& brief, const llm::InvocationClient& client) {
   llm::Request request;
   request.model = client.model_for(llm::ModelRole::workhorse);
   request.max_tokens = max_tokens_for(brief);
@@ -266,9 +266,9 @@ AgentResult parse_content_draft(const ContentBrief& brief, const std::string& co
   return output;
 }
 
-AgentResult run_content_generate(const ContentBrief& brief, llm::Client& client) {
+AgentResult run_content_generate(const ContentBrief& brief, llm::InvocationClient& client) {
   // Logged as content_generate even inside content_polish's chain: the prompt and request are this agent's.
-  auto response = client.invoke(content_generate_request(brief, client), {"content_generate"});
+  auto response = client.invoke(content_generate_request(brief, client));
   if (!response) return util::unexpected(call_error(response.error(), 1));
   return parse_content_draft(brief, response->text());
 }

@@ -90,7 +90,7 @@ std::string render_polish_message(const PolishInput& in, const std::string& draf
   return text;
 }
 
-llm::Request polish_request(const PolishInput& in, const std::string& draft, const llm::Client& client) {
+llm::Request polish_request(const PolishInput& in, const std::string& draft, const llm::InvocationClient& client) {
   llm::Request request;
   request.model = client.model_for(llm::ModelRole::workhorse);
   // The revised article comes back whole, JSON-escaped, beside the flags and SEO.
@@ -241,7 +241,7 @@ class ContentPolish final : public TypedAgent<PolishInput> {
     return agents::read_input(input, errors);
   }
 
-  AgentResult run_typed(const PolishInput& parsed, llm::Client& client) const override {
+  AgentResult run_typed(const PolishInput& parsed, llm::InvocationClient& client) const override {
     if (parsed.draft) return polish(parsed, *parsed.draft, client, 1);
 
     AgentResult generated = run_content_generate(*parsed.brief, client);
@@ -257,8 +257,8 @@ class ContentPolish final : public TypedAgent<PolishInput> {
   }
 
  private:
-  AgentResult polish(const PolishInput& in, const std::string& draft, llm::Client& client, int call_index) const {
-    auto response = client.invoke(polish_request(in, draft, client), {std::string(name())});
+  AgentResult polish(const PolishInput& in, const std::string& draft, llm::InvocationClient& client, int call_index) const {
+    auto response = client.invoke(polish_request(in, draft, client));
     if (!response) return util::unexpected(call_error(response.error(), call_index));
     return parse_polish(response->text(), call_index);
   }

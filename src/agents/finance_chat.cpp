@@ -412,12 +412,12 @@ class FinanceChat final : public TypedAgent<ChatInput> {
     return agents::read_input(input, errors);
   }
 
-  AgentResult run_typed(const ChatInput& parsed, llm::Client& client) const override {
+  AgentResult run_typed(const ChatInput& parsed, llm::InvocationClient& client) const override {
 
     llm::Request request = first_request(parsed, client);
     std::vector<std::string> completions, tools_used;
     for (int call = 1; call <= kMaxCalls; ++call) {
-      auto response = client.invoke(request, {std::string(name())});
+      auto response = client.invoke(request);
       if (!response) return util::unexpected(call_error(response.error(), call));
       completions.push_back(response->text());
       if (response->stop_reason != "tool_use") return finish(*response, call, std::move(completions), std::move(tools_used));
@@ -438,7 +438,7 @@ class FinanceChat final : public TypedAgent<ChatInput> {
   }
 
  private:
-  static llm::Request first_request(const ChatInput& parsed, llm::Client& client) {
+  static llm::Request first_request(const ChatInput& parsed, llm::InvocationClient& client) {
     llm::Request request;
     request.model = client.model_for(llm::ModelRole::workhorse);
     request.max_tokens = 1024;

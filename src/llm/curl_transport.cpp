@@ -2,8 +2,10 @@
 
 #include <curl/curl.h>
 
+#include <exception>
 #include <memory>
 #include <mutex>
+#include <string_view>
 
 namespace reprise::llm {
 namespace {
@@ -29,9 +31,36 @@ CURL* thread_handle() {
   return easy.get();
 }
 
+// What the body callback needs: where the body goes, and the streaming hook
+// with the handle it asks for the status (known once the headers are in).
+struct BodySink {
+  CURL* easy = nullptr;
+  std::string* body = nullptr;
+  const std::function<void(std::string_view)>* on_chunk = nullptr;
+  std::exception_ptr error;  // thrown by on_chunk; rethrown once curl has returned
+};
+
+bool is_success_status(CURL* easy) {
+  long status = 0;
+  curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &status);
+  return status >= 200 && status < 300;
+}
+
 size_t write_body(char* data, size_t size, size_t count, void* user) {
-  static_cast<std::string*>(user)->append(data, size * count);
-  return size * count;
+  auto* sink = static_cast<BodySink*>(user);
+  std::string_view chunk(data, size * count);
+  sink->body->append(chunk);
+  if (*sink->on_chunk && is_success_status(sink->easy)) {
+    // An exception must not unwind through libcurl's C frames: keep it, and
+    // return a short count, which makes curl abort the transfer.
+    try {
+      (*sink->on_chunk)(chunk);
+    } catch (...) {
+      sink->error = std::current_exception();
+      return 0;
+    }
+  }
+  return chunk.size();
 }
 
 // Collects "Name: value" lines; a new status line (after a redirect or a
@@ -98,7 +127,8 @@ HttpResponse CurlTransport::send(const HttpRequest& request) {
   curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);  // timeouts without SIGALRM: required with threads
   curl_easy_setopt(easy, CURLOPT_ERRORBUFFER, error_text);
   curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, write_body);
-  curl_easy_setopt(easy, CURLOPT_WRITEDATA, &response.body);
+  BodySink body_sink{easy, &response.body, &request.on_body_chunk, nullptr};
+  curl_easy_setopt(easy, CURLOPT_WRITEDATA, &body_sink);
   curl_easy_setopt(easy, CURLOPT_HEADERFUNCTION, write_header);
   curl_easy_setopt(easy, CURLOPT_HEADERDATA, &response.headers);
 
@@ -106,6 +136,7 @@ HttpResponse CurlTransport::send(const HttpRequest& request) {
   // The handle outlives this call; it must not point at our locals afterwards.
   curl_easy_setopt(easy, CURLOPT_HTTPHEADER, nullptr);
   curl_easy_setopt(easy, CURLOPT_ERRORBUFFER, nullptr);
+  if (body_sink.error) std::rethrow_exception(body_sink.error);
   if (code != CURLE_OK) return failure(code, error_text);
 
   long status = 0;

@@ -38,6 +38,30 @@ ErrorCategory category_for_status(int status) {
   }
 }
 
+ErrorCategory category_for_api_error_type(std::string_view type) {
+  // The error types of Anthropic's errors documentation, each with the
+  // category its documented HTTP status has.
+  struct Entry {
+    std::string_view type;
+    ErrorCategory category;
+  };
+  static constexpr Entry kTypes[] = {
+      {"invalid_request_error", ErrorCategory::invalid_request},
+      {"authentication_error", ErrorCategory::auth},
+      {"permission_error", ErrorCategory::permission},
+      {"not_found_error", ErrorCategory::not_found},
+      {"request_too_large", ErrorCategory::too_large},
+      {"rate_limit_error", ErrorCategory::rate_limited},
+      {"api_error", ErrorCategory::server},
+      {"overloaded_error", ErrorCategory::overloaded},
+      {"timeout_error", ErrorCategory::timeout},
+  };
+  for (const auto& entry : kTypes) {
+    if (entry.type == type) return entry.category;
+  }
+  return ErrorCategory::server;
+}
+
 std::string LlmError::describe() const {
   std::string text = fmt::format("{}", to_string(category));
   if (status != 0) text += fmt::format(" (HTTP {})", status);

@@ -2,23 +2,86 @@
 
 #include <httplib.h>
 
+#include <algorithm>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <random>
 #include <sstream>
 #include <stdexcept>
 
 namespace reprise::test {
+namespace {
+
+// Writes the chunks as they are, chunk_delay apart, from httplib's worker
+// thread. Returning false from the provider makes httplib close the
+// connection without the terminating zero-length chunk: a stream cut in transit.
+void serve_sse(ScriptedResponse scripted, httplib::Response& res) {
+  bool cut = scripted.drop || scripted.truncate;
+  auto chunks = std::make_shared<std::vector<std::string>>(std::move(scripted.sse_chunks));
+  std::size_t count = cut ? chunks->size() / 2 : chunks->size();
+  auto next = std::make_shared<std::size_t>(0);
+  auto delay = scripted.chunk_delay;
+  res.set_chunked_content_provider("text/event-stream", [chunks, count, next, delay, cut](std::size_t, httplib::DataSink& sink) {
+    if (*next < count) {
+      if (*next > 0 && delay.count() > 0) std::this_thread::sleep_for(delay);
+      const std::string& chunk = (*chunks)[(*next)++];
+      return sink.write(chunk.data(), chunk.size());
+    }
+    if (cut) return false;
+    sink.done();
+    return true;
+  });
+}
+
+}  // namespace
+
+ScriptedResponse::ScriptedResponse(int code, FakeHeaders with_headers, std::string with_body, std::chrono::milliseconds wait,
+                                   bool drop_body, bool truncate_body)
+    : status(code), headers(std::move(with_headers)), body(std::move(with_body)), delay(wait), drop(drop_body),
+      truncate(truncate_body) {}
+
+ScriptedResponse ScriptedResponse::sse(std::vector<std::string> chunks, std::chrono::milliseconds delay_between) {
+  ScriptedResponse response;
+  response.sse_chunks = std::move(chunks);
+  response.chunk_delay = delay_between;
+  return response;
+}
 
 std::string api_error_body(const std::string& type, const std::string& message) {
   return nlohmann::json{{"type", "error"}, {"error", {{"type", type}, {"message", message}}}}.dump();
 }
 
-std::string sample_message_body() {
-  std::ifstream in(std::string(REPRISE_SOURCE_DIR) + "/fixtures/api/message_text.json", std::ios::binary);
-  if (!in) throw std::runtime_error("fixtures/api/message_text.json is missing");
+std::string sample_message_body() { return api_fixture("message_text.json"); }
+
+std::string api_fixture(const std::string& name) {
+  std::ifstream in(std::string(REPRISE_SOURCE_DIR) + "/fixtures/api/" + name, std::ios::binary);
+  if (!in) throw std::runtime_error("fixtures/api/" + name + " is missing");
   std::ostringstream text;
   text << in.rdbuf();
   return text.str();
+}
+
+std::vector<std::string> split_at_offsets(const std::string& text, std::size_t pieces, unsigned seed) {
+  // mt19937's sequence is fixed by the standard, so the cuts are the same everywhere.
+  std::mt19937 engine(seed);
+  std::vector<std::size_t> cuts;
+  while (text.size() > 1 && cuts.size() + 1 < std::min(pieces, text.size())) {
+    std::size_t cut = 1 + engine() % (text.size() - 1);
+    if (std::find(cuts.begin(), cuts.end(), cut) == cuts.end()) cuts.push_back(cut);
+  }
+  std::sort(cuts.begin(), cuts.end());
+  std::vector<std::string> parts;
+  std::size_t from = 0;
+  for (std::size_t cut : cuts) {
+    parts.push_back(text.substr(from, cut - from));
+    from = cut;
+  }
+  parts.push_back(text.substr(from));
+  return parts;
+}
+
+std::vector<std::string> sse_fixture_chunks(const std::string& name, std::size_t pieces, unsigned seed) {
+  return split_at_offsets(api_fixture(name), pieces, seed);
 }
 
 FakeApi::FakeApi() : server_(std::make_unique<httplib::Server>()) {
@@ -33,6 +96,7 @@ FakeApi::FakeApi() : server_(std::make_unique<httplib::Server>()) {
     if (scripted.delay.count() > 0) std::this_thread::sleep_for(scripted.delay);
     res.status = scripted.status;
     for (const auto& [name, value] : scripted.headers) res.set_header(name, value);
+    if (!scripted.sse_chunks.empty()) return serve_sse(std::move(scripted), res);
     if (scripted.drop || scripted.truncate) {
       std::size_t sent = scripted.drop ? 0 : scripted.body.size() / 2;
       auto body = std::make_shared<std::string>(std::move(scripted.body));

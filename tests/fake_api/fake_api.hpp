@@ -12,7 +12,14 @@
 // callback runs and offers no access to the socket, so `drop` closes the
 // connection after the headers with none of the promised body: the client
 // sees an answer that ends early, not a refused or reset connection.
+//
+// A scripted answer can also be a server-sent event stream, as the API sends
+// for `stream: true`: `text/event-stream` in chunked transfer encoding, one
+// HTTP chunk per entry of `sse_chunks`, written as given (an entry may end
+// mid-event) with `chunk_delay` between them, so a test can watch the client
+// take the events while the rest are still on their way.
 #include <chrono>
+#include <cstddef>
 #include <deque>
 #include <memory>
 #include <mutex>
@@ -30,12 +37,25 @@ namespace reprise::test {
 using FakeHeaders = std::vector<std::pair<std::string, std::string>>;
 
 struct ScriptedResponse {
+  // Positional, as the tests write them: {status, headers, body, delay, drop, truncate}.
+  // A constructor rather than an aggregate so the SSE fields below need not be spelled out.
+  ScriptedResponse() = default;
+  ScriptedResponse(int code, FakeHeaders with_headers, std::string with_body, std::chrono::milliseconds wait = {},
+                   bool drop_body = false, bool truncate_body = false);
+  // A 200 streaming `chunks` (see above).
+  static ScriptedResponse sse(std::vector<std::string> chunks, std::chrono::milliseconds delay_between = {});
+
   int status = 200;
   FakeHeaders headers;  // retry-after, retry-after-ms, x-should-retry, request-id, ...
   std::string body;
   std::chrono::milliseconds delay{0};  // before answering
   bool drop = false;                   // close without sending the body (see the limitation above)
   bool truncate = false;               // Content-Length of the whole body, half of it sent, then close
+  // Non-empty: answer with these as an SSE stream instead of `body`. With
+  // `drop` or `truncate`, only the first half of the chunks is sent, then the
+  // connection closes without the chunked body's terminating chunk.
+  std::vector<std::string> sse_chunks;
+  std::chrono::milliseconds chunk_delay{0};  // before each chunk after the first
 };
 
 struct RecordedRequest {
@@ -49,6 +69,14 @@ struct RecordedRequest {
 std::string api_error_body(const std::string& type, const std::string& message);
 // A realistic Messages API success body from fixtures/api/.
 std::string sample_message_body();
+// The text of fixtures/api/<name>; throws when it is missing.
+std::string api_fixture(const std::string& name);
+// `text` cut into `pieces` non-empty parts at offsets drawn from `seed`
+// (deterministic, not evenly spaced: cuts land mid-line, mid-field, between
+// CR and LF). Fewer parts when the text is shorter than `pieces`.
+std::vector<std::string> split_at_offsets(const std::string& text, std::size_t pieces, unsigned seed = 1);
+// An SSE transcript from fixtures/api/, ready for ScriptedResponse::sse.
+std::vector<std::string> sse_fixture_chunks(const std::string& name, std::size_t pieces, unsigned seed = 1);
 
 class FakeApi {
  public:

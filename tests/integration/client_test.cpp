@@ -1,19 +1,31 @@
-// Integration tests of src/llm over real sockets: the libcurl transport and
-// the Anthropic provider against the loopback fake API (tests/fake_api).
+// Integration tests of src/llm over real sockets: the libcurl transport, the
+// Anthropic provider and the whole Client (retries, Bedrock fallback, alert,
+// call log) against loopback fakes (tests/fake_api).
 // Everything listens on 127.0.0.1; nothing leaves the machine. Timeouts are
 // ~200 ms so the slow cases stay quick.
 #include <catch2/catch.hpp>
 
+#include <unistd.h>
+
 #include <atomic>
 #include <chrono>
+#include <filesystem>
+#include <fstream>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "fake_api/fake_api.hpp"
+#include "reprise/llm/bedrock_provider.hpp"
+#include "reprise/llm/call_log.hpp"
 #include "reprise/llm/client.hpp"
 #include "reprise/llm/curl_transport.hpp"
+#include "reprise/llm/fingerprint.hpp"
 #include "reprise/llm/http.hpp"
+#include "reprise/llm/invocation_client.hpp"
+#include "reprise/llm/json_codec.hpp"
+#include "reprise/util/files.hpp"
+#include "reprise/util/secrets_scan.hpp"
 
 using namespace reprise;
 using test::FakeApi;
@@ -41,7 +53,7 @@ llm::CallResult call(const FakeApi& api, std::shared_ptr<llm::Transport> transpo
   config.base_url = api.base_url();
   config.api_key = "sk-ant-test-key";
   llm::Client client(config, std::move(transport));
-  return client.invoke(hello_request(), {"test"});
+  return client.invoke(hello_request(), llm::CallContext::for_agent("test"));
 }
 
 std::string header(const test::RecordedRequest& request, std::string_view name) {
@@ -130,7 +142,7 @@ TEST_CASE("CurlTransport: a refused connection is a network error", "[net]") {
   config.base_url = url;
   config.api_key = "sk-ant-test-key";
   llm::Client client(config, short_transport());
-  auto result = client.invoke(hello_request(), {"test"});
+  auto result = client.invoke(hello_request(), llm::CallContext::for_agent("test"));
   REQUIRE_FALSE(result);
   CHECK(result.error().category == llm::ErrorCategory::network);
   CHECK_FALSE(result.error().message.empty());
@@ -194,8 +206,362 @@ TEST_CASE("Client retries over real sockets: a 529 then a 200 succeeds with 2 re
   config.api_key = "sk-ant-test-key";
   config.retry = llm::RetryPolicy{};
   llm::Client client(config, short_transport());
-  auto result = client.invoke(hello_request(), {"test"});
+  auto result = client.invoke(hello_request(), llm::CallContext::for_agent("test"));
   REQUIRE(result);
   CHECK(result->request_id == "req_after_retry");
   CHECK(api.requests().size() == 2u);
 }
+
+// ---------------------------------------------------------------------------
+// The whole call over real sockets: retries, Bedrock fallback, the alert, the
+// call log, streaming through the client, and secrets kept out of everything.
+// Three fakes play Anthropic, Bedrock and the webhook.
+
+namespace {
+
+constexpr const char* kApiKey = "sk-ant-api03-Zm9vYmFyYmF6cXV4MTIzNDU2Nzg5MGFiY2RlZg-TESTKEY";
+constexpr const char* kAwsSecret = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
+constexpr const char* kSessionToken = "IQoJb3JpZ2luX2VjEXAMPLESESSIONTOKENvalue";
+
+struct Fakes {
+  FakeApi anthropic;
+  FakeApi bedrock;
+  FakeApi webhook;
+};
+
+// Fast retries (1 ms, told by the server) so exhausting them takes no time.
+test::FakeHeaders overloaded_headers(const std::string& request_id) {
+  return {{"request-id", request_id}, {"retry-after-ms", "1"}};
+}
+
+void push_overloaded(FakeApi& api, int times, const std::string& request_id = "req_overloaded") {
+  for (int i = 0; i < times; ++i) {
+    api.push({529, overloaded_headers(request_id), test::api_error_body("overloaded_error", "Overloaded")});
+  }
+}
+
+llm::ClientConfig fallback_config(const Fakes& fakes, bool with_alert = true) {
+  llm::ClientConfig config;
+  config.base_url = fakes.anthropic.base_url();
+  config.api_key = kApiKey;
+  config.retry = llm::RetryPolicy{};
+  llm::BedrockConfig bedrock;
+  bedrock.region = "us-east-1";
+  bedrock.endpoint = fakes.bedrock.base_url();
+  bedrock.credentials = {"AKIDEXAMPLE", kAwsSecret, kSessionToken};
+  bedrock.profiles = llm::bedrock_profiles_for(config.models, "us");
+  config.fallback = bedrock;
+  if (with_alert) config.alert_webhook_url = fakes.webhook.base_url() + "/api/webhooks/1/token";
+  config.environment_name = "non-prod";
+  return config;
+}
+
+std::string bedrock_body() { return test::api_fixture("bedrock_message_text.json"); }
+
+llm::CallResult invoke_with(const llm::ClientConfig& config, const std::string& agent = "coach_narrative") {
+  llm::Client client(config, short_transport());
+  return client.invoke(hello_request(), llm::CallContext::for_agent(agent));
+}
+
+std::string temp_log_path(const std::string& name) {
+  auto path = std::filesystem::temp_directory_path() / ("reprise-calllog-" + name + "-" + std::to_string(::getpid()) + ".jsonl");
+  std::filesystem::remove(path);
+  return path.string();
+}
+
+std::vector<nlohmann::json> read_json_lines(const std::string& path) {
+  std::ifstream in(path);
+  std::vector<nlohmann::json> lines;
+  for (std::string line; std::getline(in, line);) lines.push_back(nlohmann::json::parse(line));
+  return lines;
+}
+
+}  // namespace
+
+TEST_CASE("Fallback: Anthropic overloaded on every attempt -> one alert, then Bedrock answers, marked fallback",
+          "[net][fallback]") {
+  Fakes fakes;
+  push_overloaded(fakes.anthropic, 3, "req_primary");
+  fakes.webhook.push({204, {}, ""});
+  fakes.bedrock.push({200, {{"x-amzn-RequestId", "bedrock-req-1"}}, bedrock_body()});
+
+  auto result = invoke_with(fallback_config(fakes));
+  REQUIRE(result);
+  CHECK(result->fallback);
+  CHECK(result->provider == "bedrock");
+  CHECK(result->request_id == "bedrock-req-1");
+  CHECK(fakes.anthropic.requests().size() == 3u);  // the first attempt and the SDK default of 2 retries
+  REQUIRE(fakes.bedrock.requests().size() == 1u);
+  // The fake records the path decoded; bedrock_test checks the %3A on the wire.
+  CHECK(fakes.bedrock.requests()[0].path == "/model/us.anthropic.claude-sonnet-4-5-20250929-v1:0/invoke");
+
+  auto alerts = fakes.webhook.requests();
+  REQUIRE(alerts.size() == 1u);
+  const auto& alert = alerts[0];
+  CHECK(alert.path == "/api/webhooks/1/token");
+  auto body = nlohmann::json::parse(alert.body);
+  std::string text = body.dump();
+  CHECK(text.find("coach_narrative") != std::string::npos);
+  CHECK(text.find("claude-sonnet-4-5-20250929") != std::string::npos);
+  CHECK(text.find("overloaded") != std::string::npos);
+  CHECK(text.find("req_primary") != std::string::npos);
+  CHECK(text.find("Hello") == std::string::npos);  // the prompt's text
+  CHECK(text.find(kApiKey) == std::string::npos);
+}
+
+TEST_CASE("Fallback is not taken for a non-retryable error, nor when the server says not to retry", "[net][fallback]") {
+  Fakes fakes;
+  SECTION("400 invalid_request") {
+    fakes.anthropic.push({400, {{"request-id", "req_bad"}}, test::api_error_body("invalid_request_error", "max_tokens: too big")});
+    auto result = invoke_with(fallback_config(fakes));
+    REQUIRE_FALSE(result);
+    CHECK(result.error().category == llm::ErrorCategory::invalid_request);
+    CHECK(fakes.anthropic.requests().size() == 1u);
+  }
+  SECTION("500 with x-should-retry: false") {
+    fakes.anthropic.push({500, {{"x-should-retry", "false"}}, test::api_error_body("api_error", "Internal")});
+    auto result = invoke_with(fallback_config(fakes));
+    REQUIRE_FALSE(result);
+    CHECK(result.error().category == llm::ErrorCategory::server);
+    CHECK(fakes.anthropic.requests().size() == 1u);
+  }
+  SECTION("401 auth") {
+    fakes.anthropic.push({401, {}, test::api_error_body("authentication_error", "invalid x-api-key")});
+    REQUIRE_FALSE(invoke_with(fallback_config(fakes)));
+  }
+  CHECK(fakes.bedrock.requests().empty());
+  CHECK(fakes.webhook.requests().empty());
+}
+
+TEST_CASE("Fallback: a retry that succeeds never reaches Bedrock or the webhook", "[net][fallback]") {
+  Fakes fakes;
+  push_overloaded(fakes.anthropic, 2);
+  fakes.anthropic.push({200, {{"request-id", "req_third"}}, test::sample_message_body()});
+  auto result = invoke_with(fallback_config(fakes));
+  REQUIRE(result);
+  CHECK_FALSE(result->fallback);
+  CHECK(result->provider == "anthropic");
+  CHECK(fakes.bedrock.requests().empty());
+  CHECK(fakes.webhook.requests().empty());
+}
+
+TEST_CASE("Fallback: when Bedrock fails too, the original Anthropic error is returned; the alert went once",
+          "[net][fallback]") {
+  Fakes fakes;
+  push_overloaded(fakes.anthropic, 3, "req_original");
+  fakes.webhook.push({204, {}, ""});
+  for (int i = 0; i < 3; ++i) {
+    fakes.bedrock.push({503, {{"x-amzn-ErrorType", "ServiceUnavailableException"}, {"x-amzn-RequestId", "bedrock-503"}},
+                        R"({"message":"Service unavailable"})"});
+  }
+  auto result = invoke_with(fallback_config(fakes));
+  REQUIRE_FALSE(result);
+  CHECK(result.error().category == llm::ErrorCategory::overloaded);
+  CHECK(result.error().request_id == "req_original");
+  CHECK(result.error().api_error_type == "overloaded_error");
+  CHECK(fakes.bedrock.requests().size() == 3u);  // Bedrock gets the same retry policy
+  CHECK(fakes.webhook.requests().size() == 1u);
+}
+
+TEST_CASE("Fallback: a failing or unreachable webhook never breaks the call", "[net][fallback]") {
+  Fakes fakes;
+  push_overloaded(fakes.anthropic, 3);
+  fakes.bedrock.push({200, {}, bedrock_body()});
+  llm::ClientConfig config = fallback_config(fakes);
+  SECTION("the webhook answers 500") { fakes.webhook.push({500, {}, "oops"}); }
+  SECTION("nothing listens at the webhook") {
+    std::string closed_url;
+    {
+      FakeApi gone;
+      closed_url = gone.base_url();
+    }
+    config.alert_webhook_url = closed_url + "/hook";
+  }
+  auto result = invoke_with(config);
+  REQUIRE(result);
+  CHECK(result->fallback);
+}
+
+TEST_CASE("Fallback is off without a Bedrock config: the error comes back after the retries, no alert", "[net][fallback]") {
+  Fakes fakes;
+  push_overloaded(fakes.anthropic, 3);
+  llm::ClientConfig config = fallback_config(fakes);
+  config.fallback.reset();
+  auto result = invoke_with(config);
+  REQUIRE_FALSE(result);
+  CHECK(result.error().category == llm::ErrorCategory::overloaded);
+  CHECK(fakes.webhook.requests().empty());
+}
+
+TEST_CASE("Retry timing over real sockets: retry-after-ms is waited, and the deadline stops the retries", "[net][fallback]") {
+  FakeApi api;
+  for (int i = 0; i < 3; ++i) api.push({429, {{"retry-after-ms", "150"}}, test::api_error_body("rate_limit_error", "slow down")});
+  llm::ClientConfig config;
+  config.base_url = api.base_url();
+  config.api_key = kApiKey;
+  config.retry = llm::RetryPolicy{};
+  SECTION("two waits of 150 ms") {
+    auto started = std::chrono::steady_clock::now();
+    auto result = invoke_with(config);
+    auto took = std::chrono::steady_clock::now() - started;
+    REQUIRE_FALSE(result);
+    CHECK(result.error().category == llm::ErrorCategory::rate_limited);
+    CHECK(api.requests().size() == 3u);
+    CHECK(took >= std::chrono::milliseconds(300));
+    CHECK(took < std::chrono::milliseconds(3000));
+  }
+  SECTION("a 200 ms deadline allows one wait, not two") {
+    config.retry->deadline = std::chrono::milliseconds(200);
+    auto result = invoke_with(config);
+    REQUIRE_FALSE(result);
+    CHECK(api.requests().size() == 2u);
+  }
+}
+
+TEST_CASE("Streaming through the client: deltas reach the caller and the Response equals the non-streaming one",
+          "[net][stream]") {
+  FakeApi api;
+  api.push(ScriptedResponse::sse(test::sse_fixture_chunks("stream_text.sse", 7), std::chrono::milliseconds(2)));
+  api.push({200, {}, test::api_fixture("stream_text.json")});
+  llm::ClientConfig config;
+  config.base_url = api.base_url();
+  config.api_key = kApiKey;
+  llm::Client client(config, short_transport());
+  llm::Request request = hello_request();
+  request.stream = true;
+  std::string streamed;
+  auto result = client.invoke(request, llm::CallContext::for_agent("test"), [&](const llm::StreamDelta& delta) {
+    if (delta.kind == llm::StreamDelta::Kind::text) streamed += delta.text;
+  });
+  REQUIRE(result);
+  CHECK(streamed == result->text());
+  CHECK_FALSE(streamed.empty());
+  auto plain = client.invoke(hello_request(), llm::CallContext::for_agent("test"));
+  REQUIRE(plain);
+  CHECK(llm::response_to_json(*result) == llm::response_to_json(*plain));
+  CHECK(nlohmann::json::parse(api.requests()[0].body).at("stream") == true);
+}
+
+TEST_CASE("Streaming through the client: an error event falls back to Bedrock only if no delta was delivered yet",
+          "[net][stream][fallback]") {
+  Fakes fakes;
+  llm::Request request = hello_request();
+  request.stream = true;
+  std::string streamed;
+  auto collect = [&](const llm::StreamDelta& delta) { streamed += delta.text; };
+
+  SECTION("overloaded before any delta: Bedrock's answer arrives as deltas") {
+    std::string transcript = test::api_fixture("stream_error.sse");
+    // Only message_start, then the error: cut out the content events of the fixture.
+    std::string head = transcript.substr(0, transcript.find("event: content_block_start"));
+    std::string tail = transcript.substr(transcript.find("event: error"));
+    fakes.anthropic.push(ScriptedResponse::sse({head, tail}));
+    fakes.webhook.push({204, {}, ""});
+    fakes.bedrock.push({200, {}, bedrock_body()});
+    llm::Client client(fallback_config(fakes), short_transport());
+    auto result = client.invoke(request, llm::CallContext::for_agent("test"), collect);
+    if (!result) FAIL(result.error().describe());
+    CHECK(result->fallback);
+    CHECK_FALSE(streamed.empty());
+    CHECK(streamed == result->text());
+    CHECK(fakes.webhook.requests().size() == 1u);
+  }
+  SECTION("overloaded after a delta: the caller saw part of an answer, so the error stands") {
+    fakes.anthropic.push(ScriptedResponse::sse(test::sse_fixture_chunks("stream_error.sse", 3)));
+    llm::Client client(fallback_config(fakes), short_transport());
+    auto result = client.invoke(request, llm::CallContext::for_agent("test"), collect);
+    REQUIRE_FALSE(result);
+    CHECK(result.error().category == llm::ErrorCategory::overloaded);
+    CHECK(streamed == "Hello! You spent");
+    CHECK(fakes.bedrock.requests().empty());
+    CHECK(fakes.webhook.requests().empty());
+  }
+}
+
+TEST_CASE("Call log over real sockets: non-prod lines carry the payloads, prod lines only the hash", "[net][call_log]") {
+  FakeApi api;
+  const nlohmann::json input = {{"user", "Ana"}, {"question", "How much did I spend on dining?"}};
+  for (auto environment : {llm::LogEnvironment::non_prod, llm::LogEnvironment::prod}) {
+    CAPTURE(llm::to_string(environment));
+    std::string path = temp_log_path(std::string(llm::to_string(environment)));
+    api.push({200, {{"request-id", "req_logged"}}, test::sample_message_body()});
+    api.push({400, {{"request-id", "req_rejected"}}, test::api_error_body("invalid_request_error", "bad")});
+    llm::ClientConfig config;
+    config.base_url = api.base_url();
+    config.api_key = kApiKey;
+    auto log = llm::CallLog::to_file(path, environment, {kApiKey});
+    REQUIRE(log);
+    config.call_log = *log;
+    llm::Client client(config, short_transport());
+    llm::InvocationClient invocation(client, "finance_chat", input);
+    REQUIRE(invocation.invoke(hello_request()));
+    REQUIRE_FALSE(invocation.invoke(hello_request()));
+
+    auto lines = read_json_lines(path);
+    REQUIRE(lines.size() == 2u);
+    const auto& ok = lines[0];
+    CHECK(ok.at("event") == "llm_call");
+    CHECK(ok.at("agent") == "finance_chat");
+    CHECK(ok.at("model") == "claude-sonnet-4-5-20250929");
+    CHECK(ok.at("provider") == "anthropic");
+    CHECK(ok.at("attempts") == 1);
+    CHECK(ok.at("fallback") == false);
+    CHECK(ok.at("request_id") == "req_logged");
+    CHECK(ok.at("prompt_sha256") == llm::request_fingerprint(hello_request()));
+    CHECK(ok.at("usage").at("input_tokens") == 2095);
+    CHECK(ok.at("cost_usd").get<double>() > 0.0);
+    CHECK(ok.at("call_index") == 0);
+    CHECK(lines[1].at("call_index") == 1);
+    CHECK(lines[1].at("invocation_id") == ok.at("invocation_id"));
+    CHECK(lines[1].at("error").at("category") == "invalid_request");
+    CHECK(lines[1].at("request_id") == "req_rejected");
+    if (environment == llm::LogEnvironment::non_prod) {
+      CHECK(ok.at("request") == llm::request_to_json(hello_request()));
+      CHECK(ok.at("response").at("content").at(0).at("text") == "Hello! You spent $412.30 on dining this month.");
+      CHECK(ok.at("input") == input);
+    } else {
+      CHECK_FALSE(ok.contains("request"));
+      CHECK_FALSE(ok.contains("response"));
+      CHECK_FALSE(ok.contains("input"));
+    }
+    std::filesystem::remove(path);
+  }
+}
+
+TEST_CASE("No secret leaves the client: errors, alerts and call-log lines are scanned for the key and AWS secrets",
+          "[net][fallback][call_log]") {
+  Fakes fakes;
+  // A hostile proxy that quotes the key back in its error message, on every attempt.
+  const std::string echoed = std::string("invalid x-api-key ") + kApiKey + " (session " + kSessionToken + ")";
+  for (int i = 0; i < 3; ++i) {
+    fakes.anthropic.push({529, {{"retry-after-ms", "1"}}, test::api_error_body("overloaded_error", echoed)});
+    fakes.bedrock.push({500, {{"x-amzn-ErrorType", "InternalServerException"}},
+                        nlohmann::json{{"message", std::string("signing with ") + kAwsSecret}}.dump()});
+  }
+  fakes.webhook.push({204, {}, ""});
+  std::string path = temp_log_path("secrets");
+  llm::ClientConfig config = fallback_config(fakes);
+  auto log = llm::CallLog::to_file(path, llm::LogEnvironment::non_prod, {kApiKey, kAwsSecret, kSessionToken});
+  REQUIRE(log);
+  config.call_log = *log;
+  llm::Client client(config, short_transport());
+  auto result = client.invoke(hello_request(), llm::CallContext::for_agent("coach_narrative"));
+  REQUIRE_FALSE(result);
+
+  std::vector<std::pair<std::string, std::string>> outputs = {
+      {"error", result.error().describe()},
+      {"call log", util::read_file(path).value_or("")},
+  };
+  for (const auto& request : fakes.webhook.requests()) outputs.emplace_back("alert", request.body);
+  REQUIRE(outputs.size() == 3u);
+  for (const auto& [what, text] : outputs) {
+    CAPTURE(what, text);
+    CHECK_FALSE(text.empty());
+    CHECK(text.find(kApiKey) == std::string::npos);
+    CHECK(text.find(kAwsSecret) == std::string::npos);
+    CHECK(text.find(kSessionToken) == std::string::npos);
+    CHECK(util::find_secrets(text, {kApiKey, kAwsSecret, kSessionToken}).empty());
+  }
+  std::filesystem::remove(path);
+}
+

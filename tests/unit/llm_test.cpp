@@ -4,9 +4,12 @@
 // (fixtures/sigv4/), and the price table.
 #include <catch2/catch.hpp>
 
+#include <unistd.h>
+
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
+#include <map>
 #include <set>
 #include <string>
 #include <vector>
@@ -14,6 +17,7 @@
 #include "reprise/llm/anthropic_provider.hpp"
 #include "reprise/llm/base_url.hpp"
 #include "reprise/llm/client.hpp"
+#include "reprise/llm/client_environment.hpp"
 #include "reprise/llm/errors.hpp"
 #include "reprise/llm/fingerprint.hpp"
 #include "reprise/llm/http.hpp"
@@ -429,7 +433,7 @@ TEST_CASE("Client::invoke: the provider's request goes through the transport, it
   auto transport = std::make_shared<CannedTransport>(http(200, kOkBody, {{"request-id", "req_c"}}));
   llm::Client client(llm::ClientConfig{}, transport);
   CHECK(client.model_for(llm::ModelRole::routing) == "claude-haiku-4-5-20251001");
-  auto result = client.invoke(small_request("s"), {"test"});
+  auto result = client.invoke(small_request("s"), llm::CallContext::for_agent("test"));
   REQUIRE(result);
   CHECK(result->text() == "Hi");
   CHECK(result->request_id == "req_c");
@@ -439,7 +443,7 @@ TEST_CASE("Client::invoke: the provider's request goes through the transport, it
 
   auto failing = std::make_shared<CannedTransport>(http(529, error_body("overloaded_error", "Overloaded")));
   llm::Client busy(llm::ClientConfig{}, failing);
-  auto error = busy.invoke(small_request("s"), {"test"});
+  auto error = busy.invoke(small_request("s"), llm::CallContext::for_agent("test"));
   REQUIRE_FALSE(error);
   CHECK(error.error().category == llm::ErrorCategory::overloaded);
 }
@@ -947,7 +951,7 @@ RetryRun run_with_retries(std::vector<llm::HttpResponse> answers, llm::RetryPoli
   llm::ClientConfig config;
   config.retry = policy;
   llm::Client client(config, transport, clock, [random] { return random; });
-  auto result = client.invoke(small_request("s"), {"test"});
+  auto result = client.invoke(small_request("s"), llm::CallContext::for_agent("test"));
   return {transport->sends, clock->sleeps, std::move(result)};
 }
 
@@ -1027,7 +1031,108 @@ TEST_CASE("Client retries: without a RetryPolicy (cached replay) there is one at
   auto transport = std::make_shared<ScriptedTransport>(std::vector<llm::HttpResponse>{status(529)});
   auto clock = std::make_shared<llm::FakeClock>();
   llm::Client client(llm::ClientConfig{}, transport, clock);
-  CHECK_FALSE(client.invoke(small_request("s"), {"test"}));
+  CHECK_FALSE(client.invoke(small_request("s"), llm::CallContext::for_agent("test")));
   CHECK(transport->sends == 1u);
   CHECK(clock->sleeps.empty());
+}
+
+// --- The client's environment: read in one place, checked before any call ---
+
+namespace {
+
+llm::EnvironmentLookup lookup_in(std::map<std::string, std::string> values) {
+  return [values = std::move(values)](std::string_view name) -> std::optional<std::string> {
+    auto found = values.find(std::string(name));
+    if (found == values.end()) return std::nullopt;
+    return found->second;
+  };
+}
+
+util::Expected<llm::ClientConfig, std::string> config_for(const std::map<std::string, std::string>& values) {
+  auto environment = llm::read_client_environment(lookup_in(values));
+  llm::ApiKeySource keys(environment.api_key);
+  return llm::live_client_config(environment, keys);
+}
+
+}  // namespace
+
+TEST_CASE("Client environment: unset means production: public API, no fallback, no alert, no call log", "[llm]") {
+  auto environment = llm::read_client_environment(lookup_in({}));
+  CHECK(environment.base_url == "https://api.anthropic.com");
+  CHECK_FALSE(environment.api_key);
+  CHECK(environment.log_environment == llm::LogEnvironment::prod);
+  CHECK_FALSE(environment.log_calls);
+
+  auto config = config_for({{"ANTHROPIC_API_KEY", "sk-ant-api03-environment-key-0001"}});
+  REQUIRE(config);
+  CHECK(config->api_key == "sk-ant-api03-environment-key-0001");
+  CHECK(config->retry.has_value());  // live calls retry as the SDKs do
+  CHECK(config->retry->max_retries == 2);
+  CHECK_FALSE(config->fallback);
+  CHECK(config->alert_webhook_url.empty());
+  CHECK_FALSE(config->call_log);
+}
+
+TEST_CASE("Client environment: only ENVIRONMENT=non-prod logs payloads; an empty key is unset", "[llm]") {
+  CHECK(llm::read_client_environment(lookup_in({{"ENVIRONMENT", "non-prod"}})).log_environment ==
+        llm::LogEnvironment::non_prod);
+  for (const char* other : {"", "prod", "Non-Prod", "staging", "non-prod "}) {
+    CAPTURE(other);
+    CHECK(llm::read_client_environment(lookup_in({{"ENVIRONMENT", other}})).log_environment == llm::LogEnvironment::prod);
+  }
+  CHECK_FALSE(llm::read_client_environment(lookup_in({{"ANTHROPIC_API_KEY", ""}})).api_key);
+  CHECK(llm::read_client_environment(lookup_in({{"EVAL_LOG_LLM_CALLS", "1"}})).log_calls);
+  CHECK_FALSE(llm::read_client_environment(lookup_in({{"EVAL_LOG_LLM_CALLS", "0"}})).log_calls);
+}
+
+TEST_CASE("Client environment: Bedrock fallback needs credentials and a region; AWS_REGION wins", "[llm]") {
+  std::map<std::string, std::string> values = {{"ANTHROPIC_API_KEY", "sk-ant-api03-environment-key-0001"},
+                                               {"AWS_ACCESS_KEY_ID", "AKIAIOSFODNN7EXAMPLE"},
+                                               {"AWS_SECRET_ACCESS_KEY", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"}};
+  CHECK_FALSE(config_for(values)->fallback);  // no region
+  values["AWS_DEFAULT_REGION"] = "eu-west-1";
+  values["AWS_REGION"] = "us-west-2";
+  values["BEDROCK_INFERENCE_GEO"] = "eu";
+  auto config = config_for(values);
+  REQUIRE(config);
+  REQUIRE(config->fallback);
+  CHECK(config->fallback->region == "us-west-2");
+  CHECK(config->fallback->profiles.at("claude-sonnet-4-5-20250929") == "eu.anthropic.claude-sonnet-4-5-20250929-v1:0");
+  values.erase("AWS_SECRET_ACCESS_KEY");
+  CHECK_FALSE(config_for(values)->fallback);
+}
+
+TEST_CASE("Client environment: a URL that would send a credential in clear text is refused, naming the variable", "[llm]") {
+  const std::string key = "sk-ant-api03-environment-key-0001";
+  for (const char* variable : {"ANTHROPIC_BASE_URL", "ALERT_WEBHOOK_URL"}) {
+    CAPTURE(variable);
+    auto config = config_for({{"ANTHROPIC_API_KEY", key}, {variable, "http://api.example.com"}});
+    REQUIRE_FALSE(config);
+    CHECK(config.error().find(variable) != std::string::npos);
+    CHECK(config.error().find(key) == std::string::npos);
+    CHECK(config_for({{"ANTHROPIC_API_KEY", key}, {variable, "http://127.0.0.1:8080"}}));
+  }
+}
+
+TEST_CASE("Client environment: no key anywhere is an error that says which variables to set", "[llm]") {
+  auto config = config_for({});
+  REQUIRE_FALSE(config);
+  CHECK(config.error().find("ANTHROPIC_API_KEY") != std::string::npos);
+}
+
+TEST_CASE("Client environment: the call log goes to the named file; a file that cannot be opened is an error", "[llm]") {
+  auto folder = std::filesystem::temp_directory_path() / ("reprise-env-log-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(folder);
+  const std::string key = "sk-ant-api03-environment-key-0001";
+  auto config = config_for({{"ANTHROPIC_API_KEY", key}, {"EVAL_LOG_LLM_CALLS", "1"},
+                            {"EVAL_LOG_LLM_CALLS_FILE", (folder / "calls.jsonl").string()}, {"ENVIRONMENT", "non-prod"}});
+  REQUIRE(config);
+  REQUIRE(config->call_log);
+  CHECK(config->call_log->environment() == llm::LogEnvironment::non_prod);
+  CHECK(std::filesystem::exists(folder / "calls.jsonl"));
+  auto missing = config_for({{"ANTHROPIC_API_KEY", key}, {"EVAL_LOG_LLM_CALLS", "1"},
+                             {"EVAL_LOG_LLM_CALLS_FILE", (folder / "no-such-folder" / "calls.jsonl").string()}});
+  REQUIRE_FALSE(missing);
+  CHECK(missing.error().find("EVAL_LOG_LLM_CALLS_FILE") != std::string::npos);
+  std::filesystem::remove_all(folder);
 }

@@ -31,6 +31,7 @@
 
 #include "reprise/agents/agent.hpp"
 #include "reprise/agents/input_reader.hpp"
+#include "reprise/llm/invocation_client.hpp"
 
 namespace reprise::agents {
 
@@ -64,13 +65,13 @@ std::string render_content_brief(const ContentBrief& brief);
 
 // The generate step's one request. Deterministic: the same brief gives the
 // same request, byte for byte.
-llm::Request content_generate_request(const ContentBrief& brief, const llm::Client& client);
+llm::Request content_generate_request(const ContentBrief& brief, const llm::InvocationClient& client);
 
 // The completion -> output and verdict (above); completions = {completion}.
 // The parse error names call 1.
 AgentResult parse_content_draft(const ContentBrief& brief, const std::string& completion);
 
 // Builds the request, invokes it through `client` as call 1, parses the answer.
-AgentResult run_content_generate(const ContentBrief& brief, llm::Client& client);
+AgentResult run_content_generate(const ContentBrief& brief, llm::InvocationClient& client);
 
 }  // namespace reprise::agents

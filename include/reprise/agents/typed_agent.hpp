@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "reprise/agents/agent.hpp"
+#include "reprise/llm/invocation_client.hpp"
 
 namespace reprise::agents {
 
@@ -27,12 +28,13 @@ class TypedAgent : public Agent {
     std::vector<InputError> errors;
     Input parsed = read(input, errors);
     if (!errors.empty()) return util::unexpected(input_error(errors));
-    return run_typed(parsed, client);
+    llm::InvocationClient invocation(client, std::string(name()), input);
+    return run_typed(parsed, invocation);
   }
 
  protected:
   virtual Input read(const Json& input, std::vector<InputError>& errors) const = 0;
-  virtual AgentResult run_typed(const Input& input, llm::Client& client) const = 0;
+  virtual AgentResult run_typed(const Input& input, llm::InvocationClient& client) const = 0;
 };
 
 }  // namespace reprise::agents

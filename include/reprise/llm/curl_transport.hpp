@@ -11,6 +11,9 @@
 // - A timeout (connect or total) is TransportFailure::Kind::timeout; every
 //   other curl failure is Kind::network with curl's error text. Request headers
 //   never appear in a failure message: they hold the x-api-key.
+// - HttpRequest::on_body_chunk runs on the calling thread, inside the
+//   transfer, for each piece of a 2xx body as libcurl receives it. An
+//   exception it throws aborts the transfer and is rethrown from send().
 // - Which URLs are acceptable is checked where the client config is validated
 //   (validate_base_url), not here.
 #include <chrono>

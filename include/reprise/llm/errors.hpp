@@ -24,6 +24,10 @@ enum class ErrorCategory {
 
 std::string_view to_string(ErrorCategory category);
 ErrorCategory category_for_status(int status);
+// The category of an API error type ("overloaded_error", ...), for errors that
+// arrive without their own status: an `event: error` inside a 200 stream.
+// An unknown type is `server`.
+ErrorCategory category_for_api_error_type(std::string_view type);
 
 struct LlmError {
   ErrorCategory category = ErrorCategory::server;

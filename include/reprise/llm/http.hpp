@@ -5,6 +5,7 @@
 // Transport is abstract because the three modes differ only here: live calls
 // use libcurl, cached replay serves recorded fixtures, dry-run records the
 // request and never connects. Nothing above the transport knows which one it has.
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -23,6 +24,12 @@ struct HttpRequest {
   std::string url;
   Headers headers;
   std::string body;
+  // For streaming: called with each body chunk of a 2xx response as it
+  // arrives (chunks split anywhere, even mid-event). The body is still
+  // accumulated in HttpResponse::body. Not called for other statuses, whose
+  // body is an error object read whole. Transports that have the whole body
+  // at once (replay, dry-run) need not call it.
+  std::function<void(std::string_view)> on_body_chunk;
 };
 
 // A failure below HTTP: no status line was received.

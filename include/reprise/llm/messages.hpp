@@ -92,7 +92,8 @@ struct Response {
 
   // Set by the provider from the HTTP exchange, not part of the body.
   std::string request_id;
-  std::string provider;                    // "anthropic" (later also "bedrock")
+  std::string provider;                    // "anthropic" or "bedrock"
+  bool fallback = false;                   // answered by the fallback provider after the primary failed
 
   // All text blocks, concatenated in order.
   std::string text() const;
