@@ -39,6 +39,12 @@ std::optional<Check::Kind> check_kind_from_string(std::string_view name) {
 
 std::filesystem::path completion_path_for(const std::filesystem::path& case_file) { return sibling(case_file, ".completion.txt"); }
 std::filesystem::path fixture_path_for(const std::filesystem::path& case_file) { return sibling(case_file, ".fixture.json"); }
+std::filesystem::path candidate_completion_path_for(const std::filesystem::path& case_file) {
+  return sibling(case_file, ".completion.candidate.txt");
+}
+std::filesystem::path candidate_sidecar_path_for(const std::filesystem::path& case_file) {
+  return sibling(case_file, ".candidate.json");
+}
 
 std::filesystem::path Case::completion_path() const { return completion_path_for(path); }
 std::filesystem::path Case::fixture_path() const { return fixture_path_for(path); }

@@ -67,6 +67,11 @@ struct RequestExpectation {
 // The files beside a case file <id>.yaml: its accepted completion and its sidecar.
 std::filesystem::path completion_path_for(const std::filesystem::path& case_file);
 std::filesystem::path fixture_path_for(const std::filesystem::path& case_file);
+// A live run's proposal, beside the accepted fixture until review accepts
+// (renames it over the fixture) or rejects (deletes) it: the completion in the
+// completion file's format, and a sidecar in the fixture sidecar's format.
+std::filesystem::path candidate_completion_path_for(const std::filesystem::path& case_file);
+std::filesystem::path candidate_sidecar_path_for(const std::filesystem::path& case_file);
 
 struct Case {
   std::string id;
