@@ -11,6 +11,11 @@ find_package(CURL 7.88 REQUIRED)            # libcurl4-openssl-dev: the live tra
 # libcpp-httplib-dev ships no CMake package, only cpp-httplib.pc: the loopback fake API in tests.
 find_package(PkgConfig REQUIRED)
 pkg_check_modules(HTTPLIB REQUIRED IMPORTED_TARGET cpp-httplib)
+# libdtl-dev is headers only, with neither a CMake package nor a .pc file: the
+# diff algorithm behind the dry run's request diff (src/eval/request_diff.cpp).
+find_path(DTL_INCLUDE_DIR dtl/dtl.hpp REQUIRED)
+add_library(dtl::dtl INTERFACE IMPORTED)
+target_include_directories(dtl::dtl SYSTEM INTERFACE "${DTL_INCLUDE_DIR}")
 
 # Third-party headers are included as system headers so their warnings do not
 # count against ours.

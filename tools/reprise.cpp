@@ -3,13 +3,18 @@
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include <unistd.h>
+
 #include <iostream>
 
+#include "reprise/eval/candidate.hpp"
+#include "reprise/eval/review.hpp"
 #include "reprise/eval/settings.hpp"
 #include "reprise/eval/stamp.hpp"
 #include "reprise/eval/suite.hpp"
 #include "reprise/llm/pricing.hpp"
 #include "reprise/util/clock.hpp"
+#include "reprise/util/environment.hpp"
 
 namespace {
 
@@ -41,6 +46,38 @@ int run_stamp(const std::string& eval_root, const std::vector<std::string>& sele
   return refused > 0 ? 1 : status;
 }
 
+// 0: done; 1: a name matched no case or an action failed; 2: contradictory flags or no eval folder.
+int run_review_command(const std::string& eval_root, ReviewOptions options) {
+  if (auto problem = review_usage_problem(options)) {
+    std::cerr << "reprise review: " << *problem << "\n";
+    return 2;
+  }
+  std::error_code ec;
+  if (!std::filesystem::is_directory(eval_root, ec)) {
+    std::cerr << "reprise review: " << eval_root << " is not a folder\n";
+    return 2;
+  }
+  // Review renames fixtures, so it reads what is on disk now, not a cache.
+  Suite suite = load_suite(eval_root, LoadOptions{false, 0, {}});
+  print_load_errors(suite);  // a case that does not load has no reviewable candidate; the others go on
+  options.interactive = ::isatty(0) && ::isatty(1);
+  options.colour = ::isatty(1) && !reprise::util::environment_value("NO_COLOR");
+  return run_review(suite, options, std::cin, std::cout, std::cerr);
+}
+
+// 0: no orphans, or some without --fail; 1: some with --fail; 2: no eval folder.
+int run_orphans(const std::string& eval_root, bool fail) {
+  std::error_code ec;
+  if (!std::filesystem::is_directory(eval_root, ec)) {
+    std::cerr << "reprise orphans: " << eval_root << " is not a folder\n";
+    return 2;
+  }
+  auto orphans = find_orphans(eval_root);
+  for (const auto& orphan : orphans) std::cout << fmt::format("{}: {}\n", to_string(orphan.kind), display_path(orphan.path));
+  std::cout << (orphans.empty() ? std::string("no orphans\n") : fmt::format("{} orphan(s)\n", orphans.size()));
+  return fail && !orphans.empty() ? 1 : 0;
+}
+
 // 0: the price table is recent enough; 1: too old; 2: a malformed --today.
 int run_pricing_check(std::string today) {
   if (today.empty()) today = reprise::util::utc_now_iso8601().substr(0, 10);
@@ -67,7 +104,7 @@ int main(int argc, char** argv) {
   app.add_option("--eval-root", eval_root, "the folder of <agent>/cases/")->capture_default_str();
 
   std::vector<std::string> selectors;
-  auto* stamp = app.add_subcommand("stamp", "write missing fixture sidecars for hand-written cases");
+  auto* stamp = app.add_subcommand("stamp", "write missing fixture sidecars for hand-written cases, and record requests missing from stamped ones");
   stamp->add_option("cases", selectors, "<agent>/<id>, <id> or <agent>; none: every case");
 
   std::string reason;
@@ -80,11 +117,33 @@ int main(int argc, char** argv) {
   auto* pricing_check = app.add_subcommand("pricing-check", "fail when the model price table was verified more than 90 days ago");
   pricing_check->add_option("--today", today, "the date to check against, YYYY-MM-DD (default: today, UTC)");
 
-  CLI11_PARSE(app, argc, argv);
+  ReviewOptions review_options;
+  auto* review = app.add_subcommand("review", "list, accept or reject the candidates of a live run (interactive on a terminal)");
+  review->add_option("cases", review_options.selectors, "<agent>/<id>, <id> or <agent>; none: every case");
+  review->add_flag("--list", review_options.list, "list the candidates with their reports, change nothing");
+  review->add_flag("--json", review_options.json, "list as a JSON array");
+  review->add_option("--accept", review_options.accept, "accept the candidate of <agent>/<id> or <id> (repeatable)")
+      ->allow_extra_args(false);
+  review->add_option("--reject", review_options.reject, "delete the candidate of <agent>/<id> or <id> (repeatable)")
+      ->allow_extra_args(false);
+  review->add_flag("--accept-all", review_options.accept_all, "accept every selected candidate not named by --reject");
+  review->add_flag("--reject-all", review_options.reject_all, "delete every selected candidate not named by --accept");
+
+  bool fail_on_orphans = false;
+  auto* orphans = app.add_subcommand("orphans", "list candidates, completions and sidecars without a case, and cases without a completion");
+  orphans->add_flag("--fail", fail_on_orphans, "exit 1 when there are any (for CI)");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& error) {
+    return app.exit(error) == 0 ? 0 : 2;  // --help is not an error; a bad flag is a usage error
+  }
   try {
     if (stamp->parsed()) return run_stamp(eval_root, selectors, StampMode::stamp, "");
     if (restamp->parsed()) return run_stamp(eval_root, restamp_selectors, StampMode::restamp, reason);
     if (pricing_check->parsed()) return run_pricing_check(today);
+    if (review->parsed()) return run_review_command(eval_root, review_options);
+    if (orphans->parsed()) return run_orphans(eval_root, fail_on_orphans);
   } catch (const std::exception& error) {
     std::cerr << "reprise: " << error.what() << "\n";
     return 2;

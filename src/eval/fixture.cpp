@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "reprise/llm/fingerprint.hpp"
 #include "reprise/llm/json_codec.hpp"
 
 namespace reprise::eval {
@@ -28,13 +29,28 @@ std::string string_field(const Json& object, const char* key) {
   return it != object.end() && it->is_string() ? it->get<std::string>() : std::string();
 }
 
+// The stored request must be the one request_sha256 was computed from; a
+// hand edit of either would make a dry run diff against a request the answer
+// was never recorded for. Returns the problem, or "" when there is none.
+std::string checked_request(const Json& request, const std::string& request_sha256, const std::string& where,
+                            std::size_t index) {
+  if (!request.is_object()) return where + ".request must be the request body (a JSON object)";
+  std::string fingerprint = llm::request_fingerprint(request);
+  if (fingerprint == request_sha256) return "";
+  return fmt::format(
+      "{}.request (call {}) does not match its request_sha256: the stored request's fingerprint is {}, the sidecar says "
+      "{}; the sidecar was edited by hand: restore it, or delete this call's \"request\" and run `reprise stamp` to record "
+      "it again",
+      where, index + 1, fingerprint.substr(0, 12), request_sha256.empty() ? "nothing" : request_sha256.substr(0, 12));
+}
+
 util::Expected<FixtureCall, std::string> call_from_json(const Json& json, std::size_t index) {
   std::string where = fmt::format("calls[{}]", index);
   if (!json.is_object()) return unexpected(where + " must be an object");
   FixtureCall call;
   call.extra = json;
-  for (const char* known : {"request_sha256", "model", "stop_reason", "usage", "usage_estimated", "tool_use",
-                            "response_id", "request_id", "recorded", "restamps"}) {
+  for (const char* known : {"request_sha256", "model", "stop_reason", "usage", "usage_estimated", "cost_usd", "tool_use",
+                            "response_id", "request_id", "recorded", "restamps", "request"}) {
     call.extra.erase(known);
   }
   call.request_sha256 = string_field(json, "request_sha256");
@@ -58,8 +74,17 @@ util::Expected<FixtureCall, std::string> call_from_json(const Json& json, std::s
     }
     call.tool_use = *it;
   }
+  if (auto it = json.find("cost_usd"); it != json.end() && !it->is_null()) {
+    if (!it->is_number()) return unexpected(where + ".cost_usd must be a number (US dollars)");
+    call.cost_usd = it->get<double>();
+  }
   if (auto it = json.find("recorded"); it != json.end()) call.recorded = *it;
   if (auto it = json.find("restamps"); it != json.end() && it->is_array()) call.restamps = *it;
+  if (auto it = json.find("request"); it != json.end() && !it->is_null()) {
+    auto checked = checked_request(*it, call.request_sha256, where, index);
+    if (!checked.empty()) return unexpected(checked);
+    call.request = *it;
+  }
   return call;
 }
 
@@ -91,23 +116,35 @@ util::Expected<Fixture, LoadError> parse_fixture(std::string_view text, const st
 }
 
 std::string fixture_to_text(const Fixture& fixture) {
-  Json calls = Json::array();
+  // ordered_json keeps insertion order, so a reader meets the short fields
+  // first and the long request last; nested objects keep Json's sorted keys.
+  using Ordered = nlohmann::ordered_json;
+  Ordered calls = Ordered::array();
   for (const auto& call : fixture.calls) {
-    Json json = call.extra.is_object() ? call.extra : Json::object();
+    Ordered json = Ordered::object();
     json["request_sha256"] = call.request_sha256;
     json["model"] = call.model;
     json["stop_reason"] = call.stop_reason;
-    json["usage"] = llm::usage_to_json(call.usage);
+    json["usage"] = Ordered(llm::usage_to_json(call.usage));
     if (call.usage_estimated) json["usage_estimated"] = true;
-    if (!call.tool_use.empty()) json["tool_use"] = call.tool_use;
+    if (call.cost_usd) json["cost_usd"] = *call.cost_usd;
+    if (!call.tool_use.empty()) json["tool_use"] = Ordered(call.tool_use);
     if (!call.response_id.empty()) json["response_id"] = call.response_id;
     if (!call.request_id.empty()) json["request_id"] = call.request_id;
-    if (!call.recorded.is_null()) json["recorded"] = call.recorded;
-    if (!call.restamps.empty()) json["restamps"] = call.restamps;
+    if (!call.recorded.is_null()) json["recorded"] = Ordered(call.recorded);
+    if (!call.restamps.empty()) json["restamps"] = Ordered(call.restamps);
+    if (call.extra.is_object()) {
+      for (const auto& [key, value] : call.extra.items()) {
+        if (!json.contains(key) && key != "request") json[key] = Ordered(value);
+      }
+    }
+    if (!call.request.is_null()) json["request"] = Ordered(call.request);
     calls.push_back(std::move(json));
   }
-  Json root = {{"format", kFixtureFormat}, {"calls", std::move(calls)}};
-  return root.dump(2, ' ', false, Json::error_handler_t::replace) + "\n";
+  Ordered root = Ordered::object();
+  root["format"] = kFixtureFormat;
+  root["calls"] = std::move(calls);
+  return root.dump(2, ' ', false, Ordered::error_handler_t::replace) + "\n";
 }
 
 util::Expected<std::vector<std::string>, LoadError> split_completion(std::string_view text, const std::string& display_path) {

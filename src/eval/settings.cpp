@@ -6,7 +6,10 @@ namespace reprise::eval {
 
 RunSettings settings_from_environment() {
   RunSettings settings;
-  if (util::environment_value("CI")) {
+  settings.live_execute = util::environment_value("EVAL_LIVE_EXECUTE") == std::optional<std::string>("1");
+  settings.ci = util::environment_value("CI").has_value();
+  settings.no_colour = util::environment_value("NO_COLOR").has_value();
+  if (settings.ci) {
     settings.stale = StalePolicy::fail;
     settings.stale_origin = "environment (CI)";
   }

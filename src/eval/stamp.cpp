@@ -34,7 +34,18 @@ FixtureCall stamped_call(const FixtureCall* seed, const ObservedCall& observed, 
     call.usage_estimated = true;
   }
   if (call.recorded.is_null()) call.recorded = {{"how", "hand-written"}, {"at", util::utc_now_iso8601()}};
+  if (observed.body.is_object()) call.request = observed.body;
   return call;
+}
+
+// "call 2" or "calls 1 and 3".
+std::string call_list(const std::vector<std::size_t>& calls) {
+  std::string text = calls.size() == 1 ? "call " : "calls ";
+  for (std::size_t i = 0; i < calls.size(); ++i) {
+    if (i > 0) text += i + 1 == calls.size() ? " and " : ", ";
+    text += std::to_string(calls[i] + 1);
+  }
+  return text;
 }
 
 StampResult stamp_one(const LoadedCase& loaded, const CaseOutcome& outcome) {
@@ -51,7 +62,8 @@ StampResult stamp_one(const LoadedCase& loaded, const CaseOutcome& outcome) {
     return result;
   }
   Fixture fixture;
-  bool changed = false;
+  std::size_t stamped = 0;
+  std::vector<std::size_t> requests_recorded;
   for (std::size_t i = 0; i < outcome.calls.size(); ++i) {
     const FixtureCall* seed = i < loaded.fixture.calls.size() ? &loaded.fixture.calls[i] : nullptr;
     if (seed && !seed->request_sha256.empty()) {
@@ -61,15 +73,22 @@ StampResult stamp_one(const LoadedCase& loaded, const CaseOutcome& outcome) {
         return result;
       }
       fixture.calls.push_back(*seed);
+      // Stamped before requests were recorded: the same fingerprint means
+      // today's request is the one the answer was recorded for.
+      if (seed->request.is_null() && outcome.calls[i].body.is_object()) {
+        fixture.calls.back().request = outcome.calls[i].body;
+        requests_recorded.push_back(i);
+      }
       continue;
     }
     fixture.calls.push_back(stamped_call(seed, outcome.calls[i], loaded.completions[i]));
-    changed = true;
+    ++stamped;
   }
-  if (!changed) return result;
+  if (stamped == 0 && requests_recorded.empty()) return result;
   util::write_file_atomically(loaded.spec.fixture_path(), fixture_to_text(fixture));
   result.status = Status::written;
-  result.detail = fmt::format("{} call(s) stamped", fixture.calls.size());
+  result.detail = stamped > 0 ? fmt::format("{} call(s) stamped", fixture.calls.size())
+                              : "recorded the request of " + call_list(requests_recorded);
   return result;
 }
 
@@ -87,6 +106,8 @@ StampResult restamp_one(const LoadedCase& loaded, const CaseOutcome& outcome, co
     FixtureCall& call = fixture.calls[static_cast<std::size_t>(stale.call) - 1];
     call.restamps.push_back({{"from", stale.recorded}, {"at", now}, {"reason", reason}});
     call.request_sha256 = stale.current;
+    const Json& body = outcome.calls[static_cast<std::size_t>(stale.call) - 1].body;
+    call.request = body.is_object() ? body : Json();
   }
   util::write_file_atomically(loaded.spec.fixture_path(), fixture_to_text(fixture));
   result.status = Status::written;

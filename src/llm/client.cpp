@@ -103,6 +103,7 @@ CallResult Client::invoke(const Request& request, const CallContext& context, co
     double latency_ms = std::chrono::duration<double, std::milli>(clock_->now() - started).count();
     log(request, context, result, attempts, secondary.has_value(), started_at, latency_ms);
   }
+  if (config_.observer) config_.observer(request, result);
   return result;
 }
 

@@ -1,21 +1,23 @@
 # Sourced by every end-to-end test. Usage of a test:
-#   bash tests/e2e/<name>.sh <reprise-eval> <reprise> <source-dir>
+#   bash tests/e2e/<name>.sh <reprise-eval> <reprise> <source-dir> [<reprise-fake-api>]
 #
-# Gives the test: the three arguments as REPRISE_EVAL, REPRISE_CLI and
-# SOURCE_DIR; a hermetic environment (no CI, no colour settings, a private
-# parsed-case cache); a private folder WORK, removed on exit; and helpers that
-# run a command, keep its output, and on a failed expectation print what was
-# expected next to what the command actually printed.
+# Gives the test: the arguments as REPRISE_EVAL, REPRISE_CLI, SOURCE_DIR and
+# REPRISE_FAKE_API (the loopback fake API server; empty when not given, ctest
+# gives it to every test); a hermetic environment (no CI, no colour settings,
+# a private parsed-case cache); a private folder WORK, removed on exit; and
+# helpers that run a command, keep its output, and on a failed expectation
+# print what was expected next to what the command actually printed.
 set -euo pipefail
 
-if [[ $# -ne 3 ]]; then
-  echo "usage: $0 <reprise-eval> <reprise> <source-dir>" >&2
+if [[ $# -ne 3 && $# -ne 4 ]]; then
+  echo "usage: $0 <reprise-eval> <reprise> <source-dir> [<reprise-fake-api>]" >&2
   exit 2
 fi
 # Absolute, as the tests change folder.
 REPRISE_EVAL=$(realpath "$1")
 REPRISE_CLI=$(realpath "$2")
 SOURCE_DIR=$(realpath "$3")
+REPRISE_FAKE_API=${4:+$(realpath "$4")}
 TEST_NAME=$(basename "$0" .sh)
 
 # Hermetic: CI changes the stale default, the colour variables change the

@@ -86,10 +86,9 @@ std::vector<std::string> sse_fixture_chunks(const std::string& name, std::size_t
 
 FakeApi::FakeApi() : server_(std::make_unique<httplib::Server>()) {
   server_->Post(".*", [this](const httplib::Request& req, httplib::Response& res) {
-    {
-      RecordedRequest recorded{req.method, req.path, {}, req.body};
+    if (std::lock_guard lock(mutex_); recording_) {
+      RecordedRequest recorded{req.method, req.path, {}, req.body, req.remote_port};
       for (const auto& [name, value] : req.headers) recorded.headers.emplace_back(name, value);
-      std::lock_guard lock(mutex_);
       requests_.push_back(std::move(recorded));
     }
     ScriptedResponse scripted = next();
@@ -113,6 +112,13 @@ FakeApi::FakeApi() : server_(std::make_unique<httplib::Server>()) {
   // stop() waits for idle keep-alive connections to time out (libcurl keeps
   // them open for reuse); httplib's default of 5 s would make each test that long.
   server_->set_keep_alive_timeout(1);
+  // Each open connection holds a worker; 32 serve the benchmark's 16 callers
+  // with room to spare. libcurl reuses a connection for a thread's every call.
+  server_->new_task_queue = [] { return new httplib::ThreadPool(32); };
+  server_->set_keep_alive_max_count(1'000'000);
+  // httplib writes the headers and the body separately; with Nagle's
+  // algorithm on, the body waits for the client's delayed ACK (~40 ms a call).
+  server_->set_tcp_nodelay(true);
   port_ = server_->bind_to_any_port("127.0.0.1");
   if (port_ <= 0) throw std::runtime_error("FakeApi: cannot bind a loopback port");
   thread_ = std::thread([this] { server_->listen_after_bind(); });
@@ -131,6 +137,16 @@ void FakeApi::push(ScriptedResponse response) {
   script_.push_back(std::move(response));
 }
 
+void FakeApi::set_default(ScriptedResponse response) {
+  std::lock_guard lock(mutex_);
+  default_ = std::move(response);
+}
+
+void FakeApi::set_recording(bool on) {
+  std::lock_guard lock(mutex_);
+  recording_ = on;
+}
+
 std::vector<RecordedRequest> FakeApi::requests() const {
   std::lock_guard lock(mutex_);
   return requests_;
@@ -138,6 +154,7 @@ std::vector<RecordedRequest> FakeApi::requests() const {
 
 ScriptedResponse FakeApi::next() {
   std::lock_guard lock(mutex_);
+  if (script_.empty() && default_) return *default_;
   if (script_.empty()) return {500, {}, api_error_body("api_error", "FakeApi: no scripted response left"), {}, false, false};
   ScriptedResponse front = std::move(script_.front());
   script_.pop_front();

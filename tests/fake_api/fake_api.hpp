@@ -5,8 +5,13 @@
 // It listens on 127.0.0.1 on a port the kernel picks, serves from a
 // background thread, and stops in its destructor. Every request it receives
 // is recorded. Each request takes the next ScriptedResponse from the queue;
-// with the queue empty it answers 500 with the API's error body, so a test
-// that sends more requests than it scripted fails visibly.
+// with the queue empty it answers the default set by set_default() or, when
+// none is set, 500 with the API's error body, so a test that sends more
+// requests than it scripted fails visibly.
+//
+// It serves up to 32 connections at once, each kept alive for as many
+// requests as the client sends (cpp-httplib's defaults are 8 worker threads,
+// each held by one open connection, and 5 requests per connection).
 //
 // Limitation: cpp-httplib writes the status line and headers before any body
 // callback runs and offers no access to the socket, so `drop` closes the
@@ -23,6 +28,7 @@
 #include <deque>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <utility>
@@ -63,6 +69,7 @@ struct RecordedRequest {
   std::string path;
   FakeHeaders headers;
   std::string body;
+  int remote_port = 0;  // the client's port: equal on two requests when the connection was reused
 };
 
 // The API's error body: {"type":"error","error":{"type":...,"message":...}}.
@@ -87,6 +94,10 @@ class FakeApi {
 
   std::string base_url() const;  // http://127.0.0.1:<port>
   void push(ScriptedResponse response);
+  // Answered, as often as asked, whenever the queue is empty (benchmarks).
+  void set_default(ScriptedResponse response);
+  // Off: requests are no longer recorded (a benchmark sends too many to keep).
+  void set_recording(bool on);
   std::vector<RecordedRequest> requests() const;
 
  private:
@@ -97,6 +108,8 @@ class FakeApi {
   std::thread thread_;
   mutable std::mutex mutex_;
   std::deque<ScriptedResponse> script_;
+  std::optional<ScriptedResponse> default_;
+  bool recording_ = true;
   std::vector<RecordedRequest> requests_;
 };
 

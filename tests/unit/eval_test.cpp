@@ -1,7 +1,9 @@
 // Unit tests of src/eval: completion sections, fixture sidecars, the case
 // parser's positioned errors, YAML scalar typing, expectations, the loader
-// over the bad-case corpus, the parsed-case cache, staleness, stamping.
+// over the bad-case corpus, the parsed-case cache, staleness, stamping,
+// requests as lines and their diff, candidates and their review ([review]).
 #include <catch2/catch.hpp>
+#include <fmt/format.h>
 
 #include <yaml-cpp/yaml.h>
 
@@ -11,21 +13,28 @@
 #include <filesystem>
 #include <map>
 #include <optional>
+#include <sstream>
 #include <string>
 #include <vector>
 
+#include "reprise/eval/candidate.hpp"
 #include "reprise/eval/case_cache.hpp"
 #include "reprise/eval/case_parser.hpp"
 #include "reprise/eval/case_runner.hpp"
 #include "reprise/eval/expectations.hpp"
 #include "reprise/eval/fixture.hpp"
 #include "reprise/eval/replay_transport.hpp"
+#include "reprise/eval/request_diff.hpp"
+#include "reprise/eval/request_text.hpp"
+#include "reprise/eval/review.hpp"
 #include "reprise/eval/settings.hpp"
 #include "reprise/eval/stamp.hpp"
 #include "reprise/eval/suite.hpp"
 #include "reprise/eval/summary.hpp"
+#include "reprise/eval/text_diff.hpp"
 #include "reprise/eval/yaml_json.hpp"
 #include "reprise/llm/fingerprint.hpp"
+#include "reprise/llm/pricing.hpp"
 #include "reprise/util/files.hpp"
 #include "unit/test_support.hpp"
 
@@ -241,6 +250,110 @@ TEST_CASE("parse_fixture: shape errors say what is wrong", "[eval]") {
         "fixture sidecar: calls[0].tool_use[0] is not a tool_use block");
   CHECK(message(R"({"calls": [{"usage": {"input_tokens": "9"}}]})") ==
         "fixture sidecar: calls[0]/usage/input_tokens: expected an integer");
+}
+
+namespace {
+
+// A small request body and a sidecar text recording it for `calls` calls.
+Json small_request() {
+  return {{"model", "m"},
+          {"max_tokens", 64},
+          {"system", "Be brief."},
+          {"messages", Json::array({{{"role", "user"}, {"content", "hi"}}})}};
+}
+
+Json sidecar_recording(const Json& request, std::size_t calls) {
+  Json call = {{"request_sha256", llm::request_fingerprint(request)}, {"request", request}};
+  return {{"format", kFixtureFormat}, {"calls", Json(std::vector<Json>(calls, call))}};
+}
+
+}  // namespace
+
+TEST_CASE("parse_fixture: the recorded request and cost round trip; the request is written last", "[eval]") {
+  Fixture fixture;
+  FixtureCall live;
+  live.request_sha256 = llm::request_fingerprint(small_request());
+  live.model = "m";
+  live.stop_reason = "end_turn";
+  live.cost_usd = 0.0123;
+  live.request = small_request();
+  live.extra = {{"future_field", 1}};
+  fixture.calls.push_back(live);
+  fixture.calls.push_back(FixtureCall{});  // a hand-written seed: no request, no cost
+
+  std::string text = fixture_to_text(fixture);
+  auto parsed = parse_fixture(text, "f.json");
+  REQUIRE(parsed);
+  REQUIRE(parsed->calls.size() == 2u);
+  CHECK(parsed->calls[0].request == small_request());
+  REQUIRE(parsed->calls[0].cost_usd);
+  CHECK(*parsed->calls[0].cost_usd == 0.0123);
+  CHECK(parsed->calls[0].extra == Json{{"future_field", 1}});
+  CHECK(parsed->calls[1].request.is_null());
+  CHECK_FALSE(parsed->calls[1].cost_usd);
+  CHECK(fixture_to_text(*parsed) == text);
+
+  // A fixed, readable order: the fingerprint first, unknown fields after the
+  // known ones, the long request last; absent fields are not written.
+  auto ordered = nlohmann::ordered_json::parse(text);
+  std::vector<std::string> keys, seed_keys, root_keys;
+  for (const auto& [key, value] : ordered.items()) root_keys.push_back(key);
+  for (const auto& [key, value] : ordered["calls"][0].items()) keys.push_back(key);
+  for (const auto& [key, value] : ordered["calls"][1].items()) seed_keys.push_back(key);
+  CHECK(root_keys == std::vector<std::string>{"format", "calls"});
+  CHECK(keys == std::vector<std::string>{"request_sha256", "model", "stop_reason", "usage", "cost_usd", "future_field", "request"});
+  CHECK(seed_keys == std::vector<std::string>{"request_sha256", "model", "stop_reason", "usage"});
+}
+
+TEST_CASE("parse_fixture: a recorded request that does not match request_sha256 is refused, naming file and call", "[eval]") {
+  const std::string path = "eval/coach_narrative/cases/week.fixture.json";
+  Json good = sidecar_recording(small_request(), 2);
+  REQUIRE(parse_fixture(good.dump(2), path));
+
+  // The request edited by hand: its fingerprint is no longer the recorded one.
+  Json edited = good;
+  edited["calls"][1]["request"]["system"] = "Be brief, and kind.";
+  auto refused = parse_fixture(edited.dump(2), path);
+  REQUIRE_FALSE(refused);
+  CHECK(refused.error().file == path);
+  CHECK(refused.error().message ==
+        "fixture sidecar: calls[1].request (call 2) does not match its request_sha256: the stored request's fingerprint is " +
+            llm::request_fingerprint(edited["calls"][1]["request"]).substr(0, 12) + ", the sidecar says " +
+            llm::request_fingerprint(small_request()).substr(0, 12) +
+            "; the sidecar was edited by hand: restore it, or delete this call's \"request\" and run `reprise stamp` to "
+            "record it again");
+  CHECK_THAT(refused.error().render(), Catch::StartsWith(path + ": fixture sidecar: calls[1].request (call 2)"));
+
+  // The fingerprint edited instead, or removed.
+  Json refingered = good;
+  refingered["calls"][0]["request_sha256"] = std::string(64, 'a');
+  auto wrong_fingerprint = parse_fixture(refingered.dump(), path);
+  REQUIRE_FALSE(wrong_fingerprint);
+  CHECK_THAT(wrong_fingerprint.error().message, Catch::Contains("calls[0].request (call 1) does not match") &&
+                                                    Catch::Contains("the sidecar says aaaaaaaaaaaa;"));
+  Json unstamped = good;
+  unstamped["calls"][0].erase("request_sha256");
+  auto no_fingerprint = parse_fixture(unstamped.dump(), path);
+  REQUIRE_FALSE(no_fingerprint);
+  CHECK_THAT(no_fingerprint.error().message, Catch::Contains("the sidecar says nothing;"));
+
+  Json scalar = good;
+  scalar["calls"][0]["request"] = "a request";
+  auto not_object = parse_fixture(scalar.dump(), path);
+  REQUIRE_FALSE(not_object);
+  CHECK(not_object.error().message == "fixture sidecar: calls[0].request must be the request body (a JSON object)");
+
+  Json priced = good;
+  priced["calls"][0]["cost_usd"] = "0.01";
+  auto bad_cost = parse_fixture(priced.dump(), path);
+  REQUIRE_FALSE(bad_cost);
+  CHECK(bad_cost.error().message == "fixture sidecar: calls[0].cost_usd must be a number (US dollars)");
+
+  Json recorded_null = good;
+  recorded_null["calls"][0]["request"] = nullptr;  // null: not recorded, which is no error
+  auto not_recorded = parse_fixture(recorded_null.dump(), path);
+  REQUIRE(not_recorded);
+  CHECK(not_recorded->calls[0].request.is_null());
 }
 
 // ===========================================================================
@@ -1186,6 +1299,7 @@ TEST_CASE("stamp_cases: writes the sidecar of a hand-written case, which then re
   CHECK(fixture->calls[0].model == "claude-sonnet-4-5-20250929");
   CHECK(fixture->calls[0].usage_estimated);
   CHECK(fixture->calls[0].recorded["how"] == "hand-written");
+  CHECK(llm::request_fingerprint(fixture->calls[0].request) == recorded_fingerprint());  // the request itself, recorded
   CHECK(test::read_text(yaml) == yaml_before);
   CHECK(test::read_text(completion) == completion_before);
 
@@ -1223,6 +1337,7 @@ TEST_CASE("stamp_cases: restamp keeps the old fingerprint; stamp refuses a stale
   CHECK(fixture->calls[0].restamps[0]["from"] == recorded_fingerprint());
   CHECK(fixture->calls[0].restamps[0]["reason"] == "income corrected; answer unchanged");
   CHECK(fixture->calls[0].request_sha256 != recorded_fingerprint());
+  CHECK(llm::request_fingerprint(fixture->calls[0].request) == fixture->calls[0].request_sha256);  // the new request
 
   Suite after = load_suite(dir / "eval", LoadOptions{true, 1, {}});
   REQUIRE(after.cases.size() == 1u);
@@ -1245,6 +1360,243 @@ TEST_CASE("stamp_cases: restamp refuses a stale case whose answer no longer pass
   CHECK(results[0].status == StampResult::Status::refused);
   CHECK_THAT(results[0].detail, Catch::StartsWith("the recorded answer no longer passes"));
   CHECK(test::read_text(sidecar) == before);
+}
+
+TEST_CASE("stamp_cases: records the request of a call stamped before requests were, keeping its fingerprint", "[eval]") {
+  TempDir dir("stamp");
+  add_case(dir / "eval", "week-a");
+  fs::path sidecar = dir / "eval/coach_narrative/cases/week-a.fixture.json";
+  auto before = parse_fixture(test::read_text(sidecar), "f");
+  REQUIRE(before);
+  before->calls[0].request = nullptr;  // as every sidecar was before requests were recorded
+  test::write_text(sidecar, fixture_to_text(*before));
+
+  Suite suite = load_suite(dir / "eval", LoadOptions{true, 1, {}});
+  REQUIRE(suite.cases.size() == 1u);
+  auto results = stamp_cases(suite, {}, StampMode::stamp, "");
+  REQUIRE(results.size() == 1u);
+  CHECK(results[0].status == StampResult::Status::written);
+  CHECK(results[0].detail == "recorded the request of call 1");
+
+  auto after = parse_fixture(test::read_text(sidecar), "f");
+  REQUIRE(after);
+  const FixtureCall& call = after->calls[0];
+  CHECK(call.request_sha256 == recorded_fingerprint());  // no semantic change
+  REQUIRE(call.request.is_object());
+  CHECK(llm::request_fingerprint(call.request) == call.request_sha256);
+  CHECK(call.request == replay_case(suite.cases[0]).calls[0].body);
+  Fixture without_request = *after;
+  without_request.calls[0].request = nullptr;
+  CHECK(fixture_to_text(without_request) == fixture_to_text(*before));  // nothing else moved
+
+  Suite reloaded = load_suite(dir / "eval", LoadOptions{true, 1, {}});
+  REQUIRE(reloaded.cases.size() == 1u);
+  CHECK(replay_case(reloaded.cases[0]).passed(StalePolicy::fail));
+  auto again = stamp_cases(reloaded, {"week-a"}, StampMode::stamp, "");
+  REQUIRE(again.size() == 1u);
+  CHECK(again[0].status == StampResult::Status::unchanged);
+}
+
+// ===========================================================================
+// Requests as lines, and the diff against the recorded request
+
+namespace {
+
+// The request coach_narrative builds for the corpus's valid case: a real agent request.
+Json coach_request() {
+  TempDir dir("request");
+  add_case(dir / "eval", "week-a");
+  Suite suite = load_suite(dir / "eval", LoadOptions{true, 1, {}});
+  REQUIRE(suite.cases.size() == 1u);
+  CaseOutcome outcome = replay_case(suite.cases[0]);
+  REQUIRE(outcome.calls.size() == 1u);
+  return outcome.calls[0].body;
+}
+
+// Every '\n' ends a line, and what follows the last one is a line too (empty when the text ends in '\n').
+std::vector<std::string> split_at_newlines(const std::string& text) {
+  std::vector<std::string> lines(1);
+  for (char c : text) {
+    if (c == '\n') {
+      lines.emplace_back();
+    } else {
+      lines.back() += c;
+    }
+  }
+  return lines;
+}
+
+std::string without_ansi(std::string text) {
+  for (std::size_t at = text.find('\x1b'); at != std::string::npos; at = text.find('\x1b', at)) {
+    text.erase(at, text.find('m', at) - at + 1);
+  }
+  return text;
+}
+
+}  // namespace
+
+TEST_CASE("request_lines: a real agent request shows its system prompt line by line", "[eval]") {
+  Json body = coach_request();
+  std::vector<std::string> lines = request_lines(body);
+  REQUIRE(lines.size() > 3u);
+  CHECK(lines[0] == "model: \"claude-sonnet-4-5-20250929\"");
+  CHECK(lines[1] == "max_tokens: " + body["max_tokens"].dump());
+  CHECK(lines[2] == "temperature: 0.4");
+
+  auto system = std::find(lines.begin(), lines.end(), "system:");
+  auto message = std::find(lines.begin(), lines.end(), "messages[0] user:");
+  REQUIRE(system != lines.end());
+  REQUIRE(message != lines.end());
+  std::vector<std::string> expected_system;
+  for (const auto& line : split_at_newlines(body["system"].get<std::string>())) expected_system.push_back("  " + line);
+  CHECK(expected_system.size() > 20u);  // a real prompt: many lines, not one escaped string
+  CHECK(std::vector<std::string>(system + 1, message) == expected_system);
+  CHECK(std::none_of(lines.begin(), lines.end(), [](const std::string& line) { return line.find("\\n") != std::string::npos; }));
+  CHECK(request_lines(Json::parse(body.dump())) == lines);  // deterministic
+}
+
+TEST_CASE("request_lines: blocks, tool use and results, tools and unknown keys, each readable", "[eval]") {
+  Json body = Json::parse(R"({
+    "model": "m", "max_tokens": 64, "temperature": 0.5, "stream": true, "top_k": 5,
+    "system": [{"type": "text", "text": "Line one.\nLine two.", "cache_control": {"type": "ephemeral"}}],
+    "messages": [
+      {"role": "user", "content": "Hi\r"},
+      {"role": "assistant", "content": [{"type": "text", "text": "Looking."},
+                                        {"type": "tool_use", "id": "t1", "name": "lookup", "input": {"q": 1}}]},
+      {"role": "user", "content": [{"type": "tool_result", "tool_use_id": "t1", "content": "{\"a\":1,\"b\":[2,3]}"},
+                                   {"type": "tool_result", "tool_use_id": "t2", "content": "not json", "is_error": true}]}
+    ],
+    "tools": [{"name": "lookup", "description": "Find a thing.\nSecond line.", "input_schema": {"type": "object"}}],
+    "tool_choice": {"type": "auto"}
+  })");
+  std::vector<std::string> expected = {
+      "model: \"m\"",
+      "max_tokens: 64",
+      "temperature: 0.5",
+      "top_k: 5",
+      "stream: true",
+      "system[0] text {\"cache_control\": {\"type\": \"ephemeral\"}}:",
+      "  Line one.",
+      "  Line two.",
+      "messages[0] user:",
+      "  Hi\\r",  // a control character shows
+      "messages[1] assistant:",
+      "  [0] text:",
+      "    Looking.",
+      "  [1] tool_use {\"id\": \"t1\", \"input\": {\"q\": 1}, \"name\": \"lookup\"}",
+      "messages[2] user:",
+      "  [0] tool_result {\"tool_use_id\": \"t1\"}:",
+      "    {",
+      "      \"a\": 1,",
+      "      \"b\": [",
+      "        2,",
+      "        3",
+      "      ]",
+      "    }",
+      "  [1] tool_result {\"is_error\": true, \"tool_use_id\": \"t2\"}:",
+      "    not json",
+      "tools:",
+      "  lookup: Find a thing.",
+      "    Second line.",
+      "    input_schema:",
+      "      {",
+      "        \"type\": \"object\"",
+      "      }",
+      "tool_choice:",
+      "  {",
+      "    \"type\": \"auto\"",
+      "  }",
+  };
+  CHECK(request_lines(body) == expected);
+
+  // A tool result that is JSON but not in compact form is shown as its text, so no difference hides.
+  Json spaced = body;
+  spaced["messages"][2]["content"][0]["content"] = "{\"a\": 1}";
+  CHECK(request_lines(spaced)[16] == "    {\"a\": 1}");
+}
+
+TEST_CASE("request_lines: a long line breaks after each sentence; a short one stays whole", "[eval]") {
+  std::string a(70, 'a'), b(30, 'b'), c(30, 'c');
+  Json body = {{"system", a + ". " + b + "? " + c + ". Short. Lines stay."}};
+  CHECK(request_lines(body) ==
+        std::vector<std::string>{"system:", "  " + a + ".", "    " + b + "?", "    " + c + ".", "    Short.", "    Lines stay."});
+  CHECK(request_lines(Json{{"system", "Short. Lines stay."}}) == std::vector<std::string>{"system:", "  Short. Lines stay."});
+}
+
+TEST_CASE("diff_requests: a one-sentence edit of the system prompt is one line out, one line in", "[eval]") {
+  Json recorded = coach_request();
+  Json now = recorded;
+  now["system"] = replace_once(recorded["system"].get<std::string>(), "Write for that moment:", "Write for that moment, briefly:");
+  std::vector<std::string> lines = request_lines(recorded);
+  auto at = std::find(lines.begin(), lines.end(), "  Write for that moment:");
+  REQUIRE(at != lines.end());
+  auto k = static_cast<std::size_t>(at - lines.begin());  // 0-based
+  REQUIRE(k >= 3u);
+  REQUIRE(k + 3 < lines.size());
+
+  RequestDiff diff = diff_requests(recorded, now);
+  CHECK(diff.recorded);
+  CHECK(diff.changed);
+  CHECK(diff.added == 1);
+  CHECK(diff.removed == 1);
+  std::string expected = fmt::format("--- recorded (fixture)\n+++ built now\n@@ -{0},7 +{0},7 @@\n", k - 2);
+  for (std::size_t i = k - 3; i < k; ++i) expected += " " + lines[i] + "\n";
+  expected += "-  Write for that moment:\n+  Write for that moment, briefly:\n";
+  for (std::size_t i = k + 1; i <= k + 3; ++i) expected += " " + lines[i] + "\n";
+  CHECK(diff.unified == expected);
+  CHECK(diff.render(false) == expected);
+
+  RequestDiff tight = diff_requests(recorded, now, 0);
+  CHECK(tight.unified == fmt::format("--- recorded (fixture)\n+++ built now\n@@ -{0} +{0} @@\n"
+                                     "-  Write for that moment:\n+  Write for that moment, briefly:\n",
+                                     k + 1));
+}
+
+TEST_CASE("diff_requests: hunks with their context, far changes apart, near ones together", "[eval]") {
+  Json recorded = {{"model", "m"}, {"system", "a\nb\nc\nd\ne\nf\ng\nh\ni\nj"}};
+  Json now = {{"model", "m"}, {"system", "a\nb\nc\nD\ne\nf\ng\nh\ni\nj\nk"}};
+  // Lines: model (1), system: (2), a..j (3..12); d is line 6 and k is added after j.
+  RequestDiff near = diff_requests(recorded, now, 3);
+  CHECK(near.added == 2);
+  CHECK(near.removed == 1);
+  CHECK(near.unified ==
+        "--- recorded (fixture)\n+++ built now\n@@ -3,10 +3,11 @@\n   a\n   b\n   c\n-  d\n+  D\n   e\n   f\n   g\n   h\n   i\n   j\n+  k\n");
+  RequestDiff apart = diff_requests(recorded, now, 2);
+  CHECK(apart.unified ==
+        "--- recorded (fixture)\n+++ built now\n@@ -4,5 +4,5 @@\n   b\n   c\n-  d\n+  D\n   e\n   f\n"
+        "@@ -11,2 +11,3 @@\n   i\n   j\n+  k\n");
+}
+
+TEST_CASE("diff_requests: identical requests are unchanged; no recorded request says so in one line", "[eval]") {
+  Json body = coach_request();
+  RequestDiff same = diff_requests(body, Json::parse(body.dump()));
+  CHECK(same.recorded);
+  CHECK_FALSE(same.changed);
+  CHECK(same.added == 0);
+  CHECK(same.removed == 0);
+  CHECK(same.unified.empty());
+  CHECK(same.render(true).empty());
+
+  RequestDiff missing = diff_requests(nullptr, body);
+  CHECK_FALSE(missing.recorded);
+  CHECK_FALSE(missing.changed);
+  CHECK(missing.unified.empty());
+  CHECK(missing.render(false) == "the fixture has no recorded request: run `reprise stamp` to record it\n");
+  CHECK(missing.render(true) == missing.render(false));
+}
+
+TEST_CASE("RequestDiff::render: ANSI colours only when asked", "[eval]") {
+  Json recorded = {{"model", "m"}, {"system", "one\ntwo\nthree"}};
+  Json now = {{"model", "m"}, {"system", "one\n2\nthree"}};
+  RequestDiff diff = diff_requests(recorded, now);
+  std::string plain = diff.render(false);
+  std::string coloured = diff.render(true);
+  CHECK(plain == "--- recorded (fixture)\n+++ built now\n@@ -1,5 +1,5 @@\n model: \"m\"\n system:\n   one\n-  two\n+  2\n   three\n");
+  CHECK(plain.find('\x1b') == std::string::npos);
+  CHECK_THAT(coloured, Catch::Contains("\x1b[31m-  two\x1b[0m\n") && Catch::Contains("\x1b[32m+  2\x1b[0m\n") &&
+                           Catch::Contains("\x1b[36m@@ -1,5 +1,5 @@\x1b[0m\n"));
+  CHECK_THAT(coloured, Catch::Contains("\n   one\n"));  // context lines stay plain
+  CHECK(without_ansi(coloured) == plain);
 }
 
 // ===========================================================================
@@ -1319,4 +1671,496 @@ TEST_CASE("settings_from_environment: CI makes stale fail; the cache folder's fa
   CHECK(settings_from_environment().cache_dir == fs::path("/home/u/.cache/reprise"));
   env.set("HOME", nullptr);
   CHECK_FALSE(settings_from_environment().use_cache);
+}
+
+// ===========================================================================
+// Review: line diffs, candidates, accept and reject, orphans
+
+namespace {
+
+std::string join_lines(const std::vector<DiffLine>& lines) {
+  std::string out;
+  for (const auto& line : lines) {
+    out += line.kind == DiffLine::Kind::added ? '+' : line.kind == DiffLine::Kind::removed ? '-' : ' ';
+    out += line.text + "\n";
+  }
+  return out;
+}
+
+// A copy of a bundled case, with its completion and sidecar, in a private eval root.
+fs::path copy_bundled_case(const fs::path& root, const std::string& agent, const std::string& id) {
+  fs::path from = test::source_dir() / "eval" / agent / "cases";
+  fs::path to = root / agent / "cases";
+  fs::create_directories(to);
+  for (const char* suffix : {".yaml", ".completion.txt", ".fixture.json"}) fs::copy_file(from / (id + suffix), to / (id + suffix));
+  return to / (id + ".yaml");
+}
+
+Fixture read_fixture(const fs::path& path) {
+  auto fixture = parse_fixture(test::read_text(path), path.string());
+  REQUIRE(fixture);
+  return *fixture;
+}
+
+// A live run's candidate, written by hand: the accepted sidecar with live
+// provenance and new usage, and `completion` as the answer.
+void write_candidate_files(const fs::path& case_file, const std::string& completion, double cost_usd = 0.0125) {
+  Fixture fixture = read_fixture(fixture_path_for(case_file));
+  for (auto& call : fixture.calls) {
+    call.recorded = {{"how", "live"}, {"at", "2026-11-22T09:00:00Z"}};
+    call.usage = llm::Usage{600, 300, 0, 0, std::nullopt};
+    call.usage_estimated = false;
+    call.cost_usd = cost_usd;
+    call.request_id = "req_candidate";
+  }
+  test::write_text(candidate_completion_path_for(case_file), completion);
+  test::write_text(candidate_sidecar_path_for(case_file), fixture_to_text(fixture));
+}
+
+const LoadedCase& only_case(const Suite& suite) {
+  INFO((suite.broken.empty() ? "" : suite.broken[0].errors[0].render()));
+  REQUIRE(suite.broken.empty());
+  REQUIRE(suite.cases.size() == 1u);
+  return suite.cases[0];
+}
+
+const std::string kSteady = "steady-week-on-track";
+
+}  // namespace
+
+TEST_CASE("diff_lines: hunks with three lines of context, headers as diff -u writes them", "[eval][review]") {
+  CHECK(diff_lines("a\nb\nc\n", "a\nb\nc").empty());  // a final newline adds no line
+
+  auto hunks = diff_lines("1\n2\n3\n4\n5\n6\n7\n8\n9\n10\n", "1\n2\n3\n4\nfive\n6\n7\n8\n9\n10\n");
+  REQUIRE(hunks.size() == 1u);
+  CHECK(hunks[0].old_start == 2);
+  CHECK(hunks[0].old_count == 7);
+  CHECK(hunks[0].new_start == 2);
+  CHECK(hunks[0].new_count == 7);
+  CHECK(join_lines(hunks[0].lines) == " 2\n 3\n 4\n-5\n+five\n 6\n 7\n 8\n");
+
+  // Changes more than six lines apart get a hunk each; closer ones share one.
+  std::string lines;
+  for (int i = 1; i <= 20; ++i) lines += std::to_string(i) + "\n";
+  std::string far = replace_once(replace_once(lines, "\n2\n", "\ntwo\n"), "\n10\n", "\nten\n");
+  CHECK(diff_lines(lines, far).size() == 2u);
+  std::string near = replace_once(replace_once(lines, "\n2\n", "\ntwo\n"), "\n9\n", "\nnine\n");
+  CHECK(diff_lines(lines, near).size() == 1u);
+
+  // Lines added at the top: the old side is empty and names line 0.
+  auto added = diff_lines("", "new\n");
+  REQUIRE(added.size() == 1u);
+  CHECK(added[0].old_start == 0);
+  CHECK(added[0].old_count == 0);
+  CHECK(render_unified_diff(added, "a", "b", false) == "--- a\n+++ b\n@@ -0,0 +1 @@\n+new\n");
+
+  std::string plain = render_unified_diff(hunks, "accepted", "candidate", false);
+  CHECK(plain == "--- accepted\n+++ candidate\n@@ -2,7 +2,7 @@\n 2\n 3\n 4\n-5\n+five\n 6\n 7\n 8\n");
+  std::string coloured = render_unified_diff(hunks, "accepted", "candidate", true);
+  CHECK_THAT(coloured, Catch::Contains("\x1b[31m-5\x1b[0m\n"));
+  CHECK_THAT(coloured, Catch::Contains("\x1b[32m+five\x1b[0m\n"));
+  CHECK_THAT(coloured, Catch::Contains("\x1b[36m@@ -2,7 +2,7 @@\x1b[0m\n"));
+  CHECK(render_unified_diff({}, "a", "b", true).empty());
+}
+
+TEST_CASE("accept_candidate: renames the candidate over the completion and the sidecar, never the case", "[eval][review]") {
+  TempDir dir("review");
+  fs::path case_file = copy_bundled_case(dir / "eval", "coach_narrative", kSteady);
+  std::string yaml = test::read_text(case_file);
+  std::string proposal = replace_once(test::read_text(completion_path_for(case_file)), "quietly strong", "strong");
+  write_candidate_files(case_file, proposal);
+  std::string candidate_sidecar = test::read_text(candidate_sidecar_path_for(case_file));
+
+  Suite suite = load_suite(dir / "eval", LoadOptions{false, 1, {}});
+  const LoadedCase& loaded = only_case(suite);
+  auto pending = find_candidates(suite);
+  REQUIRE(pending.size() == 1u);
+  CHECK(pending[0].candidate.state == CandidateState::complete);
+
+  ActionResult result = accept_candidate(loaded.spec);
+  INFO(result.detail);
+  CHECK(result.ok);
+  CHECK(result.detail == "1 call(s) accepted");
+  CHECK(test::read_text(completion_path_for(case_file)) == proposal);
+  CHECK(test::read_text(fixture_path_for(case_file)) == candidate_sidecar);
+  CHECK_FALSE(fs::exists(candidate_completion_path_for(case_file)));
+  CHECK_FALSE(fs::exists(candidate_sidecar_path_for(case_file)));
+  CHECK(test::read_text(case_file) == yaml);
+  CHECK(read_fixture(fixture_path_for(case_file)).calls[0].recorded["how"] == "live");
+
+  // Nothing left to accept; the accepted case replays fresh and passes.
+  CHECK_FALSE(accept_candidate(loaded.spec).ok);
+  CHECK(find_candidates(suite).empty());
+  Suite after = load_suite(dir / "eval", LoadOptions{true, 1, {}});
+  CHECK(replay_case(only_case(after)).passed(StalePolicy::fail));
+}
+
+TEST_CASE("reject_candidate: deletes both candidate files and nothing else", "[eval][review]") {
+  TempDir dir("review");
+  fs::path case_file = copy_bundled_case(dir / "eval", "coach_narrative", kSteady);
+  std::string completion = test::read_text(completion_path_for(case_file));
+  std::string sidecar = test::read_text(fixture_path_for(case_file));
+  write_candidate_files(case_file, "Maya, a different answer.\n\nStatus: watch\n");
+  Suite suite = load_suite(dir / "eval", LoadOptions{false, 1, {}});
+
+  ActionResult result = reject_candidate(only_case(suite).spec);
+  CHECK(result.ok);
+  CHECK(result.detail == "2 candidate file(s) deleted");
+  CHECK_FALSE(fs::exists(candidate_completion_path_for(case_file)));
+  CHECK_FALSE(fs::exists(candidate_sidecar_path_for(case_file)));
+  CHECK(test::read_text(completion_path_for(case_file)) == completion);
+  CHECK(test::read_text(fixture_path_for(case_file)) == sidecar);
+  CHECK(fs::exists(case_file));
+  ActionResult again = reject_candidate(only_case(suite).spec);
+  CHECK_FALSE(again.ok);
+  CHECK(again.detail == "no candidate to reject");
+}
+
+TEST_CASE("load_candidate: a missing, unreadable or mismatched file makes it incomplete, never a crash", "[eval][review]") {
+  TempDir dir("review");
+  fs::path case_file = copy_bundled_case(dir / "eval", "coach_narrative", kSteady);
+  CHECK_FALSE(load_candidate(case_file));
+  CHECK_FALSE(has_candidate(case_file));
+
+  auto require_incomplete = [&](const std::string& problem) {
+    auto candidate = load_candidate(case_file);
+    REQUIRE(candidate);
+    CHECK(candidate->state == CandidateState::incomplete);
+    CHECK_THAT(candidate->problem, Catch::Contains(problem));
+    CHECK(candidate->completions.empty());
+  };
+  SECTION("the completion alone: the live run stopped before the sidecar") {
+    test::write_text(candidate_completion_path_for(case_file), "text\n");
+    require_incomplete("no candidate sidecar");
+  }
+  SECTION("a sidecar that is not JSON") {
+    write_candidate_files(case_file, "text\n");
+    test::write_text(candidate_sidecar_path_for(case_file), "{\"calls\": [");
+    require_incomplete("fixture sidecar is not valid JSON");
+  }
+  SECTION("an empty completion") {
+    write_candidate_files(case_file, "\n  \n");
+    require_incomplete("the completion is empty");
+  }
+  SECTION("a completion whose sections do not match the sidecar's calls") {
+    write_candidate_files(case_file, "=== reprise call 1/2 ===\none\n=== reprise call 2/2 ===\ntwo\n");
+    require_incomplete("the candidate sidecar records 1 call(s) but its completion has 2 section(s)");
+  }
+  SECTION("a completion that is a folder") {
+    write_candidate_files(case_file, "text\n");
+    fs::remove(candidate_completion_path_for(case_file));
+    fs::create_directories(candidate_completion_path_for(case_file));
+    require_incomplete("is a directory");
+  }
+  SECTION("a sidecar alone that does not fit the accepted completion") {
+    Fixture two = read_fixture(fixture_path_for(case_file));
+    two.calls.push_back(two.calls[0]);
+    test::write_text(candidate_sidecar_path_for(case_file), fixture_to_text(two));
+    require_incomplete("a candidate sidecar without its completion");
+  }
+
+  // An incomplete candidate is refused by accept, deleted by reject.
+  Suite suite = load_suite(dir / "eval", LoadOptions{false, 1, {}});
+  const Case& spec = only_case(suite).spec;
+  std::string accepted = test::read_text(completion_path_for(case_file));
+  ActionResult refused = accept_candidate(spec);
+  CHECK_FALSE(refused.ok);
+  CHECK_THAT(refused.detail, Catch::StartsWith("the candidate is incomplete, reject it: "));
+  CHECK(test::read_text(completion_path_for(case_file)) == accepted);
+  CHECK(reject_candidate(spec).ok);
+  CHECK_FALSE(has_candidate(case_file));
+}
+
+TEST_CASE("accept_candidate: an accept interrupted between its renames is recognised and finished", "[eval][review]") {
+  TempDir dir("review");
+  fs::path case_file = copy_bundled_case(dir / "eval", "coach_narrative", kSteady);
+  std::string proposal = replace_once(test::read_text(completion_path_for(case_file)), "quietly strong", "strong");
+  write_candidate_files(case_file, proposal);
+  std::string candidate_sidecar = test::read_text(candidate_sidecar_path_for(case_file));
+  // The first rename of an accept, then a crash.
+  fs::rename(candidate_completion_path_for(case_file), completion_path_for(case_file));
+
+  auto candidate = load_candidate(case_file);
+  REQUIRE(candidate);
+  CHECK(candidate->state == CandidateState::interrupted_accept);
+  Suite suite = load_suite(dir / "eval", LoadOptions{false, 1, {}});
+  auto pending = find_candidates(suite);
+  REQUIRE(pending.size() == 1u);
+  CandidateReview review = review_candidate(*pending[0].loaded, pending[0].candidate);
+  REQUIRE(review.after);
+  CHECK(review.after->expectations_hold());
+  CHECK_THAT(render_review(review, false), Catch::Contains("INTERRUPTED ACCEPT"));
+
+  ActionResult finished = accept_candidate(only_case(suite).spec);
+  CHECK(finished.ok);
+  CHECK_THAT(finished.detail, Catch::StartsWith("finished an interrupted accept"));
+  CHECK(test::read_text(fixture_path_for(case_file)) == candidate_sidecar);
+  CHECK(test::read_text(completion_path_for(case_file)) == proposal);
+  CHECK_FALSE(has_candidate(case_file));
+}
+
+TEST_CASE("review_candidate: verdict, band, expectations, tokens and cost before and after, and the diff", "[eval][review]") {
+  TempDir dir("review");
+  fs::path case_file = copy_bundled_case(dir / "eval", "coach_narrative", kSteady);
+  std::string accepted = test::read_text(completion_path_for(case_file));
+  write_candidate_files(case_file, replace_once(accepted, "Status: on_track", "Status: watch"), 0.0125);
+  Suite suite = load_suite(dir / "eval", LoadOptions{false, 1, {}});
+  const LoadedCase& loaded = only_case(suite);
+  auto candidate = load_candidate(case_file);
+  REQUIRE(candidate);
+
+  CandidateReview review = review_candidate(loaded, *candidate);
+  CHECK(review.test_name == "coach_narrative/" + kSteady);
+  CHECK(review.state == CandidateState::complete);
+  CHECK(review.has_band);
+  REQUIRE(review.before.verdict);
+  CHECK(review.before.verdict->label == "on_track");
+  CHECK(review.before.band_holds);
+  CHECK(review.before.expectations_hold());
+  CHECK(review.before.stale.empty());
+  REQUIRE(review.after);
+  REQUIRE(review.after->verdict);
+  CHECK(review.after->verdict->label == "watch");
+  CHECK_FALSE(review.after->band_holds);
+  CHECK_FALSE(review.after->expectations_hold());
+  std::vector<std::string> failing;
+  for (const auto& failure : review.after->failures) failing.push_back(failure.expression);
+  CHECK(failing == std::vector<std::string>{"verdict.labels", "equals: \"on_track\" (at /status)"});
+  CHECK(review.after->stale.empty());  // same request as the accepted answer
+
+  // Tokens summed over calls; the accepted answer's usage is estimated and
+  // priced from the table, the candidate's cost is what the live run recorded.
+  const llm::Usage& before_usage = loaded.fixture.calls[0].usage;
+  CHECK(review.before_usage.input_tokens == before_usage.input_tokens);
+  CHECK(review.before_usage.output_tokens == before_usage.output_tokens);
+  CHECK(review.before_usage.estimated);
+  auto priced = llm::usd_for_usage(loaded.fixture.calls[0].model, before_usage);
+  REQUIRE(priced);
+  REQUIRE(review.before_usage.usd);
+  CHECK(*review.before_usage.usd == Approx(*priced));
+  REQUIRE(review.after_usage);
+  CHECK(review.after_usage->input_tokens == 600);
+  CHECK(review.after_usage->output_tokens == 300);
+  CHECK_FALSE(review.after_usage->estimated);
+  CHECK(review.after_usage->usd == 0.0125);
+
+  REQUIRE(review.diff.size() == 1u);
+  CHECK_THAT(join_lines(review.diff[0].lines), Catch::Contains("-Status: on_track\n+Status: watch\n"));
+
+  std::string text = render_review(review, false);
+  INFO(text);
+  CHECK_THAT(text, Catch::Contains("  verdict       on_track -> watch\n"));
+  CHECK_THAT(text, Catch::Contains("  band          holds -> FAILS\n"));
+  CHECK_THAT(text, Catch::Contains("  expectations  hold -> 2 failing\n"));
+  CHECK_THAT(text, Catch::Contains("  requests      fresh -> fresh\n"));
+  CHECK_THAT(text, Catch::Contains(fmt::format("  tokens        in {} -> 600 ({:+}), out {} -> 300 ({:+})", before_usage.input_tokens,
+                                               600 - before_usage.input_tokens, before_usage.output_tokens,
+                                               300 - before_usage.output_tokens)));
+  CHECK_THAT(text, Catch::Contains(fmt::format("  cost          ${:.6f} -> $0.012500", *priced)));
+  CHECK_THAT(text, Catch::Contains("--- " + loaded.spec.display_path.substr(0, loaded.spec.display_path.size() - 5) + ".completion.txt\n"));
+  CHECK_THAT(text, Catch::Contains("-Status: on_track\n+Status: watch\n"));
+  // Failures point at the case file's line that asked for them.
+  const SourcePos band = review.after->failures[0].pos;
+  CHECK_THAT(line_of(test::read_text(case_file), band.line), Catch::Contains("labels: [on_track]"));
+  CHECK_THAT(text, Catch::Contains(fmt::format("{}:{}:{}: verdict.labels\n", loaded.spec.display_path, band.line, band.column)));
+  CHECK(text.find('\x1b') == std::string::npos);
+  CHECK_THAT(render_review(review, true), Catch::Contains("\x1b[31mFAILS\x1b[0m"));
+
+  Json json = review_to_json(review);
+  CHECK(json["case"] == "coach_narrative/" + kSteady);
+  CHECK(json["state"] == "complete");
+  CHECK(json["verdict"]["before"]["label"] == "on_track");
+  CHECK(json["verdict"]["after"]["label"] == "watch");
+  CHECK(json["band"]["before"] == true);
+  CHECK(json["band"]["after"] == false);
+  CHECK(json["expectations"]["after"] == false);
+  CHECK(json["expectations"]["failing_after"].size() == 2u);
+  CHECK(json["tokens"]["output"]["after"] == 300);
+  CHECK(json["tokens"]["output"]["change"] == 300 - before_usage.output_tokens);
+  CHECK(json["usd"]["after"] == 0.0125);
+  CHECK(json["completion_changed"] == true);
+  CHECK_THAT(json["diff"].get<std::string>(), Catch::Contains("+Status: watch\n"));
+}
+
+TEST_CASE("review_candidate: a candidate recorded for another request is stale; unknown prices stay unknown", "[eval][review]") {
+  TempDir dir("review");
+  fs::path case_file = copy_bundled_case(dir / "eval", "coach_narrative", kSteady);
+  Fixture fixture = read_fixture(fixture_path_for(case_file));
+  fixture.calls[0].request_sha256 = std::string(64, 'a');
+  fixture.calls[0].request = nullptr;
+  fixture.calls[0].model = "no-such-model";
+  test::write_text(candidate_sidecar_path_for(case_file), fixture_to_text(fixture));
+  test::write_text(candidate_completion_path_for(case_file), test::read_text(completion_path_for(case_file)));
+  Suite suite = load_suite(dir / "eval", LoadOptions{false, 1, {}});
+  auto candidate = load_candidate(case_file);
+  REQUIRE(candidate);
+
+  CandidateReview review = review_candidate(only_case(suite), *candidate);
+  REQUIRE(review.after);
+  REQUIRE(review.after->stale.size() == 1u);
+  CHECK(review.after->stale[0].recorded == std::string(64, 'a'));
+  CHECK(review.after->failures.empty());
+  CHECK(review.diff.empty());
+  REQUIRE(review.after_usage);
+  CHECK_FALSE(review.after_usage->usd);
+  std::string text = render_review(review, false);
+  CHECK_THAT(text, Catch::Contains("  requests      fresh -> STALE (call 1)\n"));
+  CHECK_THAT(text, Catch::Contains(" -> unknown\n"));
+  CHECK_THAT(text, Catch::Contains("  completion    unchanged\n"));
+  CHECK(review_to_json(review)["fresh"]["after"] == false);
+  CHECK(review_to_json(review)["usd"]["change"].is_null());
+  CHECK_FALSE(usage_totals(Fixture{}).usd);  // no sidecar: unknown, not $0
+}
+
+TEST_CASE("find_orphans: each kind of file without a case, and a case without a completion", "[eval][review]") {
+  TempDir dir("review");
+  fs::path root = dir / "eval";
+  fs::path kept = copy_bundled_case(root, "coach_narrative", kSteady);
+  write_candidate_files(kept, "owned by a case\n");
+  fs::path cases = root / "coach_narrative" / "cases";
+  test::write_text(cases / "gone.completion.txt", "x\n");
+  test::write_text(cases / "gone.fixture.json", "{}\n");
+  test::write_text(cases / "gone.completion.candidate.txt", "x\n");
+  test::write_text(cases / "gone.candidate.json", "{}\n");
+  test::write_text(cases / "no-answer.yaml", "id: no-answer\n");
+  test::write_text(cases / ".gone.completion.txt.tmp.1.0", "a temporary, not looked at\n");
+  test::write_text(cases / "notes.md", "not a case file\n");
+
+  std::vector<std::pair<Orphan::Kind, std::string>> found;
+  for (const auto& orphan : find_orphans(root)) found.emplace_back(orphan.kind, orphan.path.filename().string());
+  using Kind = Orphan::Kind;
+  CHECK(found == std::vector<std::pair<Kind, std::string>>{
+                     {Kind::candidate_sidecar, "gone.candidate.json"},
+                     {Kind::candidate_completion, "gone.completion.candidate.txt"},
+                     {Kind::completion, "gone.completion.txt"},
+                     {Kind::sidecar, "gone.fixture.json"},
+                     {Kind::case_without_completion, "no-answer.yaml"},
+                 });
+  CHECK(to_string(Kind::candidate_sidecar) == "candidate sidecar without a case");
+  CHECK(to_string(Kind::case_without_completion) == "case without a completion");
+
+  TempDir clean("review");
+  copy_bundled_case(clean / "eval", "coach_narrative", kSteady);
+  CHECK(find_orphans(clean / "eval").empty());
+}
+
+TEST_CASE("run_review: scripted accept and reject, the listing, and answers read from a stream", "[eval][review]") {
+  TempDir dir("review");
+  fs::path root = dir / "eval";
+  fs::path steady = copy_bundled_case(root, "coach_narrative", kSteady);
+  fs::path dining = copy_bundled_case(root, "coach_narrative", "dining-far-over-budget");
+  std::string steady_proposal = replace_once(test::read_text(completion_path_for(steady)), "quietly strong", "strong");
+  std::string dining_accepted = test::read_text(completion_path_for(dining));
+  auto propose_both = [&] {
+    write_candidate_files(steady, steady_proposal);
+    write_candidate_files(dining, dining_accepted + "\nPS.\n");
+  };
+  propose_both();
+  Suite suite = load_suite(root, LoadOptions{false, 1, {}});
+  REQUIRE(suite.broken.empty());
+  std::istringstream no_input;
+  std::ostringstream out, err;
+
+  SECTION("listing changes nothing; JSON is one entry per candidate") {
+    ReviewOptions options;
+    options.json = true;
+    CHECK(run_review(suite, options, no_input, out, err) == 0);
+    Json listed = Json::parse(out.str());
+    REQUIRE(listed.size() == 2u);
+    CHECK(listed[0]["case"] == "coach_narrative/dining-far-over-budget");
+    CHECK(listed[1]["case"] == "coach_narrative/" + kSteady);
+    CHECK(has_candidate(steady));
+    CHECK(has_candidate(dining));
+    options.json = false;
+    options.selectors = {kSteady};
+    std::ostringstream text;
+    CHECK(run_review(suite, options, no_input, text, err) == 0);
+    CHECK_THAT(text.str(), Catch::Contains("1 pending candidate(s)"));
+    CHECK_THAT(text.str(), !Catch::Contains("dining-far-over-budget"));
+  }
+  SECTION("--accept one, --reject the other") {
+    ReviewOptions options;
+    options.accept = {kSteady};
+    options.reject = {"coach_narrative/dining-far-over-budget"};
+    CHECK(run_review(suite, options, no_input, out, err) == 0);
+    INFO(out.str());
+    CHECK(test::read_text(completion_path_for(steady)) == steady_proposal);
+    CHECK(test::read_text(completion_path_for(dining)) == dining_accepted);
+    CHECK_FALSE(has_candidate(steady));
+    CHECK_FALSE(has_candidate(dining));
+    CHECK_THAT(out.str(), Catch::EndsWith("1 accepted, 1 rejected, 0 failed, 0 still pending\n"));
+  }
+  SECTION("--accept-all, narrowed by a selector") {
+    ReviewOptions options;
+    options.accept_all = true;
+    options.selectors = {"dining-far-over-budget"};
+    CHECK(run_review(suite, options, no_input, out, err) == 0);
+    CHECK_FALSE(has_candidate(dining));
+    CHECK(test::read_text(completion_path_for(dining)) == dining_accepted + "\nPS.\n");
+    CHECK(has_candidate(steady));
+  }
+  SECTION("interactive: a then r, one line each") {
+    ReviewOptions options;
+    options.interactive = true;
+    std::istringstream answers("x\na\nr\n");
+    CHECK(run_review(suite, options, answers, out, err) == 0);
+    INFO(out.str());
+    CHECK_THAT(out.str(), Catch::Contains("answer a, r, s, A, R or q\n"));
+    CHECK(test::read_text(completion_path_for(dining)) == dining_accepted + "\nPS.\n");  // dining comes first: accepted
+    CHECK(test::read_text(completion_path_for(steady)) != steady_proposal);                // then steady: rejected
+    CHECK_FALSE(has_candidate(steady));
+    CHECK_FALSE(has_candidate(dining));
+  }
+  SECTION("interactive: end of input quits and leaves the rest pending") {
+    ReviewOptions options;
+    options.interactive = true;
+    std::istringstream answers("s\n");
+    CHECK(run_review(suite, options, answers, out, err) == 0);
+    CHECK(has_candidate(steady));
+    CHECK(has_candidate(dining));
+    CHECK_THAT(out.str(), Catch::EndsWith("0 accepted, 0 rejected, 0 failed, 2 still pending\n"));
+  }
+  SECTION("interactive: A accepts this one and every one after") {
+    ReviewOptions options;
+    options.interactive = true;
+    std::istringstream answers("A\n");
+    CHECK(run_review(suite, options, answers, out, err) == 0);
+    CHECK_FALSE(has_candidate(steady));
+    CHECK_FALSE(has_candidate(dining));
+    CHECK(test::read_text(completion_path_for(steady)) == steady_proposal);
+  }
+}
+
+TEST_CASE("run_review: names that match nothing, a missing candidate, and contradictory flags", "[eval][review]") {
+  TempDir dir("review");
+  fs::path root = dir / "eval";
+  fs::path steady = copy_bundled_case(root, "coach_narrative", kSteady);
+  write_candidate_files(steady, "Maya, another answer.\n\nStatus: on_track\n");
+  Suite suite = load_suite(root, LoadOptions{false, 1, {}});
+  std::istringstream no_input;
+  std::ostringstream out, err;
+
+  ReviewOptions unknown;
+  unknown.accept = {kSteady, "no-such-case"};
+  CHECK(run_review(suite, unknown, no_input, out, err) == 1);
+  CHECK(err.str() == "reprise review: no loadable case is named 'no-such-case' (name it <agent>/<id> or <id>)\n");
+  CHECK(has_candidate(steady));  // nothing was done
+
+  REQUIRE(reject_candidate(suite.cases[0].spec).ok);
+  ReviewOptions missing;
+  missing.accept = {kSteady};
+  CHECK(run_review(suite, missing, no_input, out, err) == 1);
+  CHECK_THAT(out.str(), Catch::Contains("FAILED    " + kSteady + ": no candidate to accept\n"));
+
+  ReviewOptions both;
+  both.accept_all = both.reject_all = true;
+  CHECK(review_usage_problem(both) == "--accept-all and --reject-all exclude each other");
+  ReviewOptions list_and_act;
+  list_and_act.list = true;
+  list_and_act.accept = {kSteady};
+  CHECK(review_usage_problem(list_and_act));
+  ReviewOptions same;
+  same.accept = same.reject = {kSteady};
+  CHECK(review_usage_problem(same) == "'" + kSteady + "' is named by both --accept and --reject");
+  CHECK_FALSE(review_usage_problem(ReviewOptions{}));
 }

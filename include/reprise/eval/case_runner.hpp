@@ -1,6 +1,7 @@
 #pragma once
 // Running one case in cached mode: the agent runs through the shared client
-// with a ReplayTransport, then every expectation is checked. Pure with
+// with a ReplayTransport, then every expectation is checked (check_case, which
+// the dry-run and live modes share). Pure with
 // respect to the file system; safe to call from several threads at once.
 #include <optional>
 #include <string>
@@ -32,6 +33,12 @@ struct CaseOutcome {
 };
 
 CaseOutcome replay_case(const LoadedCase& loaded);
+
+// Every mode's checks of an agent run: verdict band, assertions, request
+// expectations; with `compare_with_fixture` (cached replay) also stale calls
+// and the recorded call count.
+CaseOutcome check_case(const LoadedCase& loaded, agents::AgentResult result, std::vector<ObservedCall> calls,
+                       bool compare_with_fixture);
 
 // What reporting reads of an outcome (error, stale calls, check results), for
 // the outcome cache. The parsed output and request bodies are not kept.

@@ -5,6 +5,13 @@
 // Completion file: one section per call. A single-call case is the text as
 // is; with several calls each section starts with a line
 // "=== reprise call k/N ===". A final newline is not part of a section.
+//
+// Sidecar: per call the fingerprint of the request the answer was recorded
+// for and, since stamping records it, that request itself, so a dry run can
+// show what a prompt edit changed in the payload. The stored request is the
+// body as sent (request_to_json's output); its fingerprint must equal
+// `request_sha256`, and parse_fixture refuses a sidecar where it does not
+// (the request or the fingerprint was edited by hand).
 #include <optional>
 #include <string>
 #include <string_view>
@@ -29,6 +36,8 @@ struct FixtureCall {
   std::string request_id;
   Json recorded;                  // {"how": ..., "at": ...}
   Json restamps = Json::array();  // [{"from", "at", "reason"}]
+  std::optional<double> cost_usd;  // what a live call cost; absent for hand-written answers
+  Json request;                   // the request body recorded with the answer; null: not recorded
   Json extra = Json::object();    // fields of a newer format, kept on rewrite
 };
 
@@ -37,6 +46,8 @@ struct Fixture {
 };
 
 util::Expected<Fixture, LoadError> parse_fixture(std::string_view text, const std::string& display_path);
+// Keys in a fixed order: "format", then "calls"; in a call the short fields
+// first, any unknown fields (sorted), and the long "request" last.
 std::string fixture_to_text(const Fixture& fixture);
 
 util::Expected<std::vector<std::string>, LoadError> split_completion(std::string_view text, const std::string& display_path);

@@ -54,6 +54,11 @@ struct CallContext {
   }
 };
 
+using CallResult = util::Expected<Response, LlmError>;
+// Told of every finished call: the request and what came of it (after
+// retries and fallback). A live eval run records candidates with it.
+using CallObserver = std::function<void(const Request& request, const CallResult& result)>;
+
 struct ClientConfig {
   std::string base_url = kAnthropicDefaultBaseUrl;
   std::string api_key;  // empty in cached and dry-run modes
@@ -67,9 +72,9 @@ struct ClientConfig {
   std::shared_ptr<Transport> alert_transport;  // null: the client's transport
   std::string environment_name;                // named in alerts ("prod", "non-prod")
   std::optional<CallLog> call_log;             // unset: calls are not logged
+  CallObserver observer;                       // empty: nobody is told
 };
 
-using CallResult = util::Expected<Response, LlmError>;
 
 class Client {
  public:
