@@ -9,6 +9,8 @@
 #include "reprise/agents/registry.hpp"
 #include "reprise/eval/case.hpp"
 #include "reprise/eval/fixture.hpp"
+#include "reprise/llm/client_environment.hpp"
+#include "reprise/llm/curl_transport.hpp"
 #include "reprise/llm/fingerprint.hpp"
 #include "reprise/llm/json_codec.hpp"
 #include "reprise/llm/pricing.hpp"
@@ -33,6 +35,29 @@ FixtureCall candidate_call(const LiveCall& call, const std::string& recorded_at)
   fixture.cost_usd = call.usd;
   fixture.request = call.request;
   return fixture;
+}
+
+std::vector<CaseNote> live_notes(const LoadedCase& loaded, const LiveCaseResult& result, std::optional<double> max_usd) {
+  std::vector<CaseNote> notes;
+  switch (result.status) {
+    case LiveCaseResult::Status::not_run:
+      notes.push_back({CaseNote::Kind::warning,
+                       fmt::format("not run: the --max-usd budget of ${:.4f} was reached before this case started", max_usd.value_or(0.0))});
+      break;
+    case LiveCaseResult::Status::call_failed:
+      break;  // the agent's error names the failed call
+    case LiveCaseResult::Status::answered:
+      if (!result.candidate_error.empty()) {
+        notes.push_back({CaseNote::Kind::failure, "the candidate could not be written: " + result.candidate_error});
+      } else {
+        notes.push_back({CaseNote::Kind::info,
+                         fmt::format("candidate written: {} (${:.4f}, {} input / {} output tokens); review it with `reprise review {}`",
+                                     display_path(candidate_completion_path_for(loaded.spec.path)), result.usd,
+                                     result.input_tokens, result.output_tokens, loaded.spec.test_name())});
+      }
+      break;
+  }
+  return notes;
 }
 
 }  // namespace
@@ -169,12 +194,83 @@ void LiveRun::progress(const LoadedCase& loaded, const LiveCaseResult& result, s
                            result.usd, spent);
 }
 
+util::Expected<ModeExecution, std::string> execute_live(const Suite& suite, const std::vector<std::size_t>& work,
+                                                        const LiveSessionOptions& options, std::ostream& log) {
+  if (options.ci && !options.force) {
+    return util::unexpected(std::string(
+        "refusing a live run while CI is set: live calls cost money and fixtures are refreshed by hand; pass "
+        "--force-live to run anyway"));
+  }
+  auto started = std::chrono::steady_clock::now();
+  llm::ClientEnvironment environment = llm::read_client_environment();
+  auto transport = std::make_shared<llm::CurlTransport>();
+  auto keys = llm::api_key_source_for(environment, transport);
+  auto config = llm::live_client_config(environment, *keys);
+  if (!config) return util::unexpected("the live client cannot be set up: " + config.error());
+
+  std::vector<DryRunResult> planned;
+  DryRunTarget target = dry_run_target_from(environment);
+  for (std::size_t index : work) planned.push_back(dry_run_case(suite.cases[index], target));
+  log << render_live_estimate(estimate_live_cost(planned), work.size(), options.max_usd) << std::flush;
+
+  LiveRun run(std::move(*config), transport, LiveOptions{options.jobs, options.max_usd, options.progress_on_terminal});
+  std::vector<std::optional<LiveCaseResult>> results(suite.cases.size());
+  run.run(suite, work, results);
+
+  ModeExecution execution(suite.cases.size());
+  for (std::size_t index : work) {
+    const LiveCaseResult& result = *results[index];
+    execution.notes[index] = live_notes(suite.cases[index], result, options.max_usd);
+    if (result.status == LiveCaseResult::Status::not_run) {
+      execution.not_run[index] = true;
+      ++execution.failed_extra;  // a run that left cases unrun did not refresh them: it must not look green
+    } else {
+      execution.outcomes[index] = result.outcome;
+    }
+  }
+  double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  execution.report = render_live_summary(run.totals(results), wall);
+  return execution;
+}
+
+std::string render_live_estimate(const LiveEstimate& estimate, std::size_t cases, std::optional<double> max_usd) {
+  std::string text = fmt::format(
+      "live: {} case(s), {} call(s) known before the run (a chain or tool loop may make more): about {} input "
+      "tokens, at most {} output tokens, at most ${:.4f}\n",
+      cases, estimate.calls, estimate.input_tokens, estimate.max_output_tokens, estimate.max_usd);
+  if (max_usd) {
+    text += estimate.max_usd > *max_usd
+                ? fmt::format("live: the estimate exceeds --max-usd ${:.4f}: no case starts once the actual spend reaches it\n", *max_usd)
+                : fmt::format("live: budget ${:.4f} (--max-usd)\n", *max_usd);
+  }
+  return text;
+}
+
+std::string render_live_summary(const LiveTotals& totals, double wall_seconds) {
+  int cases = totals.answered + totals.call_failed + totals.not_run;
+  std::string text = fmt::format("live run: {} case(s): {} answered ({} passed, {} failed), {} with a failed call, {} not run\n",
+                                 cases, totals.answered, totals.passed, totals.answered - totals.passed,
+                                 totals.call_failed, totals.not_run);
+  if (!totals.errors_by_category.empty()) {
+    text += "call errors by category:";
+    for (const auto& [category, count] : totals.errors_by_category) text += fmt::format(" {} {};", category, count);
+    text.back() = '\n';
+  }
+  text += fmt::format("tokens: {} input, {} output; cost ${:.4f}; wall time {:.1f} s\n", totals.input_tokens,
+                      totals.output_tokens, totals.usd, wall_seconds);
+  if (totals.answered > 0) text += "candidates are beside their cases: `reprise review` lists, accepts or rejects them\n";
+  return text;
+}
+
 LiveTotals LiveRun::totals(const std::vector<std::optional<LiveCaseResult>>& results) const {
   LiveTotals totals;
   for (const auto& result : results) {
     if (!result) continue;
     switch (result->status) {
-      case LiveCaseResult::Status::answered: ++totals.answered; break;
+      case LiveCaseResult::Status::answered:
+        ++totals.answered;
+        totals.passed += result->outcome.checks_passed() && result->candidate_error.empty() ? 1 : 0;
+        break;
       case LiveCaseResult::Status::call_failed: ++totals.call_failed; break;
       case LiveCaseResult::Status::not_run: ++totals.not_run; break;
     }

@@ -8,6 +8,8 @@
 #include "reprise/eval/replay_session.hpp"
 #include <fmt/format.h>
 
+#include <unistd.h>
+
 #include <atomic>
 #include <chrono>
 #include <deque>
@@ -16,10 +18,14 @@
 
 #include "reprise/eval/case_cache.hpp"
 #include "reprise/eval/case_runner.hpp"
+#include "reprise/eval/dry_run.hpp"
+#include "reprise/eval/live_run.hpp"
+#include "reprise/eval/mode_execution.hpp"
 #include "reprise/eval/settings.hpp"
 #include "reprise/eval/suite.hpp"
 #include "reprise/eval/summary.hpp"
 #include "reprise/util/files.hpp"
+#include "reprise/util/parallel.hpp"
 
 namespace reprise::eval {
 namespace {
@@ -33,14 +39,24 @@ void report_assertion(const char* file, int line, bool passed, const std::string
   handler.complete();
 }
 
+Catch::ResultWas::OfType result_of(CaseNote::Kind kind) {
+  switch (kind) {
+    case CaseNote::Kind::info: return Catch::ResultWas::Ok;
+    case CaseNote::Kind::warning: return Catch::ResultWas::Warning;
+    case CaseNote::Kind::failure: return Catch::ResultWas::ExplicitFailure;
+  }
+  return Catch::ResultWas::ExplicitFailure;
+}
+
 class ReplayRun {
  public:
-  ReplayRun(Suite suite, RunSettings settings) : suite_(std::move(suite)), settings_(std::move(settings)) {
-    outcomes_.resize(suite_.cases.size());
-  }
+  ReplayRun(Suite suite, RunSettings settings)
+      : suite_(std::move(suite)), settings_(std::move(settings)), execution_(suite_.cases.size()) {}
 
   void register_tests();
-  void execute(const Catch::Config& config);
+  // Runs the cases Catch2 selected in the run's mode. False when the mode
+  // refused to run (the reason is on stderr); nothing was run then.
+  bool execute(const Catch::Config& config, bool colour);
   std::optional<CaseOutcome> reuse_outcome(const LoadedCase& loaded) const;
   CaseOutcome replay_or_explain(const LoadedCase& loaded) const;
   void report_case(std::size_t index);
@@ -48,14 +64,20 @@ class ReplayRun {
 
   const Suite& suite() const { return suite_; }
   RunSummary& summary() { return summary_; }
+  const ModeExecution& execution() const { return execution_; }
 
  private:
   // Catch2 keeps `const char*` file names: they must outlive the session.
   const char* keep(std::string text) { return strings_.emplace_back(std::move(text)).c_str(); }
 
+  std::vector<std::size_t> selected_cases(const Catch::Config& config) const;
+  void replay_cached(const std::vector<std::size_t>& work);
+  // Cached mode only, and never under CI: a CI run writes nothing.
+  bool writes_cache() const { return suite_.cache && !settings_.ci; }
+
   Suite suite_;
   RunSettings settings_;
-  std::vector<std::optional<CaseOutcome>> outcomes_;
+  ModeExecution execution_;  // outcomes and notes by case index, for every mode
   std::deque<std::string> strings_;
   RunSummary summary_;
 };
@@ -95,7 +117,7 @@ void ReplayRun::register_tests() {
   }
 }
 
-void ReplayRun::execute(const Catch::Config& config) {
+std::vector<std::size_t> ReplayRun::selected_cases(const Catch::Config& config) const {
   const auto& all = Catch::getAllTestCasesSorted(config);
   std::vector<Catch::TestCase> selected;
   if (config.hasTestFilters()) {
@@ -109,33 +131,53 @@ void ReplayRun::execute(const Catch::Config& config) {
   for (const auto& test : selected) {
     if (auto it = index_by_name.find(test.name); it != index_by_name.end()) work.push_back(it->second);
   }
-  std::atomic<std::size_t> next{0};
-  std::atomic<int> reused{0};
-  auto worker = [&] {
-    for (std::size_t i = next++; i < work.size(); i = next++) {
-      const LoadedCase& loaded = suite_.cases[work[i]];
-      if (auto known = reuse_outcome(loaded)) {
-        outcomes_[work[i]] = std::move(*known);
-        ++reused;
-        continue;
+  return work;
+}
+
+bool ReplayRun::execute(const Catch::Config& config, bool colour) {
+  std::vector<std::size_t> work = selected_cases(config);
+  switch (settings_.mode) {
+    case RunMode::cached:
+      replay_cached(work);
+      return true;
+    case RunMode::dry_run:
+      execution_ = execute_dry_run(suite_, work, settings_.jobs, dry_run_target_from(llm::read_client_environment()), colour);
+      return true;
+    case RunMode::live: {
+      LiveSessionOptions options{settings_.jobs ? settings_.jobs : 4u, settings_.max_usd, settings_.ci, settings_.force_live,
+                                 ::isatty(2) == 1};
+      auto live = execute_live(suite_, work, options, std::cerr);
+      if (!live) {
+        std::cerr << "reprise-eval: " << live.error() << "\n";
+        return false;
       }
-      CaseOutcome outcome = replay_or_explain(loaded);
-      if (suite_.cache && !loaded.outcome_cached) suite_.cache->store_outcome(loaded.spec.path, loaded.inputs_digest, outcome_to_json(outcome));
-      // Reporting reads the results, the stale calls, the error and the time,
-      // never the request bodies or the parsed output: held for a whole suite
-      // until Catch2 reports, those were most of a large run's memory.
-      outcome.calls = {};
-      outcome.output.reset();
-      outcomes_[work[i]] = std::move(outcome);
+      execution_ = std::move(*live);
+      return true;
     }
-  };
-  unsigned jobs = settings_.jobs ? settings_.jobs : std::max(1u, std::thread::hardware_concurrency());
-  std::vector<std::jthread> threads;
-  for (unsigned t = 1; t < jobs && t < work.size(); ++t) threads.emplace_back(worker);
-  worker();
-  threads.clear();
+  }
+  return false;
+}
+
+void ReplayRun::replay_cached(const std::vector<std::size_t>& work) {
+  std::atomic<int> reused{0};
+  util::for_each_index(work.size(), settings_.jobs, [&](std::size_t i) {
+    const LoadedCase& loaded = suite_.cases[work[i]];
+    if (auto known = reuse_outcome(loaded)) {
+      execution_.outcomes[work[i]] = std::move(*known);
+      ++reused;
+      return;
+    }
+    CaseOutcome outcome = replay_or_explain(loaded);
+    if (writes_cache() && !loaded.outcome_cached) suite_.cache->store_outcome(loaded.spec.path, loaded.inputs_digest, outcome_to_json(outcome));
+    // Reporting reads the results, the stale calls, the error and the time,
+    // never the request bodies or the parsed output: held for a whole suite
+    // until Catch2 reports, those were most of a large run's memory.
+    outcome.calls = {};
+    outcome.output.reset();
+    execution_.outcomes[work[i]] = std::move(outcome);
+  });
   summary_.reused = reused;
-  if (suite_.cache) suite_.cache->save();
+  if (writes_cache()) suite_.cache->save();
 }
 
 // A case loaded for reuse has no completions to replay: if its stored
@@ -164,11 +206,23 @@ std::optional<CaseOutcome> ReplayRun::reuse_outcome(const LoadedCase& loaded) co
 
 void ReplayRun::report_case(std::size_t index) {
   const LoadedCase& loaded = suite_.cases[index];
-  if (!outcomes_[index]) outcomes_[index] = reuse_outcome(loaded);
-  if (!outcomes_[index]) outcomes_[index] = replay_or_explain(loaded);  // not pre-run (a spec Catch matched differently)
-  const CaseOutcome& outcome = *outcomes_[index];
   const char* file = loaded.spec.display_path.c_str();
   int id_line = loaded.spec.id_pos.line;
+  for (const auto& note : execution_.notes[index]) report_assertion(file, id_line, note.kind != CaseNote::Kind::failure, note.message, result_of(note.kind));
+  if (execution_.not_run[index]) {
+    summary_.add_not_run(loaded.spec.agent);
+    return;
+  }
+  auto& known = execution_.outcomes[index];
+  if (settings_.mode == RunMode::cached) {
+    if (!known) known = reuse_outcome(loaded);
+    if (!known) known = replay_or_explain(loaded);  // not pre-run (a spec Catch matched differently)
+  } else if (!known) {
+    report_assertion(file, id_line, false, "this case was not run: Catch2 selected it after the run had started");
+    summary_.add(loaded.spec.agent, false, false, 0);
+    return;
+  }
+  const CaseOutcome& outcome = *known;
 
   if (outcome.error) {
     report_assertion(file, id_line, false,
@@ -214,6 +268,32 @@ bool is_listing(const Catch::Config& config) {
   return config.listTests() || config.listTestNamesOnly() || config.listTags() || config.listReporters();
 }
 
+// --live picks the mode: a dry run unless EVAL_LIVE_EXECUTE=1. Returns a
+// usage problem: a live-only flag without --live.
+std::optional<std::string> apply_live_flags(RunSettings& settings, bool live, bool force_live, double max_usd) {
+  if (!live && (force_live || max_usd >= 0)) return "--force-live and --max-usd go with --live";
+  if (max_usd >= 0) settings.max_usd = max_usd;
+  settings.force_live = force_live;
+  if (live) settings.mode = settings.live_execute ? RunMode::live : RunMode::dry_run;
+  return std::nullopt;
+}
+
+// Cached mode reads and (outside CI) writes the parsed-case cache; the live
+// modes read every file as it is now, and may run a case with no accepted
+// completion yet.
+LoadOptions load_options(const RunSettings& settings) {
+  LoadOptions options;
+  options.jobs = settings.jobs;
+  options.save_cache = false;  // the run saves it once outcomes are recorded (ReplayRun::replay_cached)
+  if (settings.mode == RunMode::cached) {
+    options.cache_dir = settings.use_cache ? settings.cache_dir : std::filesystem::path();
+  } else {
+    options.require_fixture = false;
+    options.require_completion = false;
+  }
+  return options;
+}
+
 }  // namespace
 
 int run_replay_session(int argc, char** argv) {
@@ -222,13 +302,18 @@ int run_replay_session(int argc, char** argv) {
   std::string eval_root = settings.eval_root.string(), stale, summary_out;
   bool no_cache = false;
   int jobs = 0;
+  bool live = false, force_live = false;
+  double max_usd = -1;
 
   Catch::Session session;
   using Catch::clara::Opt;
   session.cli(session.cli() |
               Opt(eval_root, "dir")["--eval-root"]("the folder of <agent>/cases/ (default: eval)") |
               Opt(stale, "fail|warn")["--stale"]("a stale fixture fails or warns (default: fail when CI is set)") |
-              Opt(jobs, "n")["--jobs"]("cases replayed at once (default: one per core)") |
+              Opt(jobs, "n")["-j"]["--jobs"]("cases run at once (default: one per core; 4 for live calls)") |
+              Opt(live)["--live"]("dry run: build and check every request, send nothing; with EVAL_LIVE_EXECUTE=1, call the API and write candidates") |
+              Opt(force_live)["--force-live"]("allow --live with EVAL_LIVE_EXECUTE=1 while CI is set") |
+              Opt(max_usd, "usd")["--max-usd"]("live: start no case once this many US dollars are spent") |
               Opt(no_cache)["--no-cache"]("parse every case file, ignoring and not writing the parsed-case cache") |
               Opt(summary_out, "file")["--summary-out"]("also write the summary table as Markdown to this file"));
   if (int rc = session.applyCommandLine(argc, argv); rc != 0) return rc;
@@ -244,24 +329,33 @@ int run_replay_session(int argc, char** argv) {
   settings.eval_root = eval_root;
   settings.jobs = static_cast<unsigned>(std::max(jobs, 0));
   if (no_cache) settings.use_cache = false;
+  if (auto problem = apply_live_flags(settings, live, force_live, max_usd)) {
+    std::cerr << "reprise-eval: " << *problem << "\n";
+    return 2;
+  }
 
-  // The run saves the cache itself once outcomes are recorded (ReplayRun::execute).
-  LoadOptions options{true, settings.jobs, settings.use_cache ? settings.cache_dir : std::filesystem::path(), false};
-  ReplayRun run(load_suite(settings.eval_root, options), settings);
   Catch::Config& config = session.config();
+  ReplayRun run(load_suite(settings.eval_root, load_options(settings)), settings);
   if (!is_listing(config)) print_load_errors(run.suite());
   run.register_tests();
   if (is_listing(config)) {
-    if (run.suite().cache) run.suite().cache->save();  // what was parsed for the listing is kept for the run that follows
+    // What was parsed for the listing is kept for the run that follows (ctest discovers cases so).
+    if (run.suite().cache && !settings.ci) run.suite().cache->save();
     return session.run();
   }
 
-  run.execute(config);
+  // Machine-readable reporters own stdout; reports and the table then go to stderr.
+  bool console = config.getReporterName() == "console" && config.getFilename().empty();
+  std::ostream& out = console ? std::cout : std::cerr;
+  bool colour = !settings.no_colour && ::isatty(console ? 1 : 2) == 1;
+  if (settings.mode == RunMode::dry_run) {
+    std::cerr << "reprise-eval: dry run (--live without EVAL_LIVE_EXECUTE=1): every request is built and checked, none is sent\n";
+  }
+  if (!run.execute(config, colour)) return 2;
   int failed = session.run();
   run.summary().wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-  // Machine-readable reporters own stdout; the table then goes to stderr.
-  bool console = config.getReporterName() == "console" && config.getFilename().empty();
-  (console ? std::cout : std::cerr) << "\n" << render_table(run.summary()) << std::flush;
+  if (!run.execution().report.empty()) out << "\n" << run.execution().report;
+  out << "\n" << render_table(run.summary()) << std::flush;
   if (!summary_out.empty()) {
     try {
       util::write_file_atomically(summary_out, render_markdown(run.summary()));
@@ -270,7 +364,7 @@ int run_replay_session(int argc, char** argv) {
       return 2;
     }
   }
-  return failed == 0 ? 0 : 1;
+  return failed == 0 && run.execution().failed_extra == 0 ? 0 : 1;
 }
 
 int run_unit_test_session(int argc, char** argv) { return Catch::Session().run(argc, argv); }

@@ -35,6 +35,7 @@ std::string render_table(const RunSummary& summary) {
   text += row("total", summary.total());
   text += fmt::format("wall time {:.3f} s", summary.wall_seconds);
   if (summary.load_errors > 0) text += fmt::format("; {} case file(s) failed to load", summary.load_errors);
+  if (summary.not_run > 0) text += fmt::format("; {} case(s) not run (budget reached)", summary.not_run);
   text += "\n";
   if (summary.reused > 0) {
     text += fmt::format("{} outcome(s) reused: their case, completion, sidecar and reprise build are byte-identical to the run "

@@ -21,13 +21,16 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <ostream>
 #include <string>
 #include <vector>
 
 #include "reprise/eval/case_runner.hpp"
 #include "reprise/eval/dry_run.hpp"
+#include "reprise/eval/mode_execution.hpp"
 #include "reprise/eval/suite.hpp"
 #include "reprise/llm/client.hpp"
+#include "reprise/util/expected.hpp"
 
 namespace reprise::eval {
 
@@ -69,6 +72,7 @@ struct LiveOptions {
 
 struct LiveTotals {
   int answered = 0, call_failed = 0, not_run = 0;
+  int passed = 0;  // answered, expectations held and candidate written
   std::map<std::string, int> errors_by_category;
   std::int64_t input_tokens = 0, output_tokens = 0;
   double usd = 0;
@@ -97,6 +101,25 @@ class LiveRun {
   int errors_ = 0;
   std::mutex output_mutex_;
 };
+
+struct LiveSessionOptions {
+  unsigned jobs = 4;
+  std::optional<double> max_usd;
+  bool ci = false;           // CI is set: refuse unless `force`
+  bool force = false;        // --force-live
+  bool progress_on_terminal = false;
+};
+
+// The whole live mode for the session: refuses under CI unless forced, builds
+// the production client from the environment (libcurl, key, retries,
+// fallback, call log), prints the estimate to `log`, runs, and renders the
+// summary as the report. An error (refused, a bad environment) runs nothing.
+util::Expected<ModeExecution, std::string> execute_live(const Suite& suite, const std::vector<std::size_t>& work,
+                                                        const LiveSessionOptions& options, std::ostream& log);
+
+// "live run: 33 case(s): 30 answered (28 passed, 2 failed), 2 call failed, 1 not run ...".
+std::string render_live_summary(const LiveTotals& totals, double wall_seconds);
+std::string render_live_estimate(const LiveEstimate& estimate, std::size_t cases, std::optional<double> max_usd);
 
 // The candidate of a case from its live calls (every call answered), written
 // atomically beside the case. Returns the error text, empty on success.

@@ -25,7 +25,8 @@ struct RunSettings {
   bool live_execute = false;  // EVAL_LIVE_EXECUTE=1: --live makes real calls
   bool ci = false;            // CI is set: live calls need --force-live
   bool no_colour = false;     // NO_COLOR is set
-  std::optional<double> max_usd;
+  bool force_live = false;    // --force-live: live calls even when CI is set
+  std::optional<double> max_usd;  // --max-usd: no live case starts once this is spent
 };
 
 // Defaults: --stale=fail when CI is set, warn otherwise; the cache folder from

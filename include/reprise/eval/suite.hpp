@@ -49,6 +49,9 @@ struct LoadOptions {
   // Write the cache when loading ends. A caller that records outcomes into
   // Suite::cache afterwards saves once itself, so a cold run writes it once.
   bool save_cache = true;
+  // false for dry-run and live: a new case without an accepted completion
+  // still builds its first request, and a live run records its first candidate.
+  bool require_completion = true;
 };
 
 Suite load_suite(const std::filesystem::path& eval_root, const LoadOptions& options);

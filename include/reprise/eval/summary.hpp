@@ -17,10 +17,12 @@ struct AgentTally {
 struct RunSummary {
   std::map<std::string, AgentTally> agents;
   int load_errors = 0;   // broken case files (also counted as failed under their agent)
+  int not_run = 0;       // live: selected, but the budget was reached before they started
   int reused = 0;        // outcomes reused: case, completion, sidecar and executable unchanged since they were computed
   double wall_seconds = 0;
 
   void add(const std::string& agent, bool passed, bool stale, double seconds);
+  void add_not_run(const std::string& agent) { agents[agent]; ++not_run; }
   AgentTally total() const;
 };
 
