@@ -53,6 +53,28 @@ bool is_loopback(const std::string& host) {
   return host == "localhost" || host == "[::1]" || is_ipv4_loopback(host);
 }
 
+// The URL as an error message may show it: scheme and host[:port] only. User
+// info, path, query and fragment can hold credentials (a Discord webhook's
+// token is its path), so they are replaced by "...".
+std::string shown(std::string_view url) {
+  std::string_view scheme;
+  std::string_view rest = url;
+  if (auto marker = url.find("://"); marker != std::string_view::npos) {
+    scheme = url.substr(0, marker + 3);
+    rest = url.substr(marker + 3);
+  }
+  auto end = rest.find_first_of("/?#");
+  std::string_view authority = rest.substr(0, end);
+  bool cut = end != std::string_view::npos && end + 1 < rest.size();
+  if (auto at = authority.rfind('@'); at != std::string_view::npos) {
+    authority.remove_prefix(at + 1);
+    cut = true;
+  }
+  std::string text = std::string(scheme) + std::string(authority);
+  if (cut) text += "/...";
+  return text;
+}
+
 }  // namespace
 
 std::optional<std::string> validate_base_url(std::string_view url) {
@@ -66,12 +88,12 @@ std::optional<std::string> validate_base_url(std::string_view url) {
     rest = url.substr(http.size());
     plain = true;
   } else {
-    return "base URL '" + std::string(url) + "' must start with https:// (or http:// for a loopback host)";
+    return "base URL '" + shown(url) + "' must start with https:// (or http:// for a loopback host)";
   }
   std::string host = host_of(rest.substr(0, rest.find_first_of("/?#")));
-  if (host.empty()) return "base URL '" + std::string(url) + "' has no host";
+  if (host.empty()) return "base URL '" + shown(url) + "' has no host";
   if (plain && !is_loopback(host)) {
-    return "base URL '" + std::string(url) + "' uses plain http:// for non-loopback host '" + host +
+    return "base URL '" + shown(url) + "' uses plain http:// for non-loopback host '" + host +
            "'; use https://, or http:// only for 127.0.0.0/8, localhost or [::1]";
   }
   return std::nullopt;

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <fstream>
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <random>
 #include <sstream>
@@ -32,6 +33,20 @@ void serve_sse(ScriptedResponse scripted, httplib::Response& res) {
     return true;
   });
 }
+
+// httplib's listen loop enqueues one task per accepted socket, and nothing
+// else: counting the tasks counts the connections.
+class CountingThreadPool final : public httplib::ThreadPool {
+ public:
+  CountingThreadPool(std::size_t threads, std::atomic<int>& accepted) : httplib::ThreadPool(threads), accepted_(accepted) {}
+  void enqueue(std::function<void()> task) override {
+    ++accepted_;
+    httplib::ThreadPool::enqueue(std::move(task));
+  }
+
+ private:
+  std::atomic<int>& accepted_;
+};
 
 }  // namespace
 
@@ -114,7 +129,7 @@ FakeApi::FakeApi() : server_(std::make_unique<httplib::Server>()) {
   server_->set_keep_alive_timeout(1);
   // Each open connection holds a worker; 32 serve the benchmark's 16 callers
   // with room to spare. libcurl reuses a connection for a thread's every call.
-  server_->new_task_queue = [] { return new httplib::ThreadPool(32); };
+  server_->new_task_queue = [this] { return new CountingThreadPool(32, accepted_); };
   server_->set_keep_alive_max_count(1'000'000);
   // httplib writes the headers and the body separately; with Nagle's
   // algorithm on, the body waits for the client's delayed ACK (~40 ms a call).

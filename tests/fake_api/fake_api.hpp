@@ -11,7 +11,9 @@
 //
 // It serves up to 32 connections at once, each kept alive for as many
 // requests as the client sends (cpp-httplib's defaults are 8 worker threads,
-// each held by one open connection, and 5 requests per connection).
+// each held by one open connection, and 5 requests per connection), and
+// counts the connections it has accepted, so a test can tell a reused
+// connection from a new one.
 //
 // Limitation: cpp-httplib writes the status line and headers before any body
 // callback runs and offers no access to the socket, so `drop` closes the
@@ -23,6 +25,7 @@
 // HTTP chunk per entry of `sse_chunks`, written as given (an entry may end
 // mid-event) with `chunk_delay` between them, so a test can watch the client
 // take the events while the rest are still on their way.
+#include <atomic>
 #include <chrono>
 #include <cstddef>
 #include <deque>
@@ -99,6 +102,9 @@ class FakeApi {
   // Off: requests are no longer recorded (a benchmark sends too many to keep).
   void set_recording(bool on);
   std::vector<RecordedRequest> requests() const;
+  // TCP connections accepted since the fake started (one per connect(), kept
+  // alive or not). Counted as httplib hands each accepted socket to a worker.
+  int accepted_connections() const { return accepted_.load(); }
 
  private:
   ScriptedResponse next();
@@ -111,6 +117,7 @@ class FakeApi {
   std::optional<ScriptedResponse> default_;
   bool recording_ = true;
   std::vector<RecordedRequest> requests_;
+  std::atomic<int> accepted_{0};
 };
 
 }  // namespace reprise::test

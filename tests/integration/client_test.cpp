@@ -5,12 +5,18 @@
 // ~200 ms so the slow cases stay quick.
 #include <catch2/catch.hpp>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <atomic>
 #include <chrono>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <optional>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -195,6 +201,156 @@ TEST_CASE("CurlTransport: 8 threads calling at once all get their answers", "[ne
   for (auto& thread : threads) thread.join();
   CHECK(ok == kThreads * kCallsEach);
   CHECK(api.requests().size() == static_cast<std::size_t>(kThreads * kCallsEach));
+}
+
+// Connection reuse: each thread keeps one curl handle and with it one
+// kept-alive connection per server. The fake counts the connections it
+// accepts, so a transport that opened one per call would show 20, not 1.
+TEST_CASE("CurlTransport: a thread's sequential calls, retries included, share one connection", "[net]") {
+  FakeApi api;
+  api.set_default({200, {}, test::sample_message_body(), {}, false, false});
+  llm::CurlTransportOptions options;
+  options.total_timeout = std::chrono::milliseconds(5000);
+  auto transport = std::make_shared<llm::CurlTransport>(options);
+  constexpr int kCalls = 20;
+  int ok = 0;
+  for (int i = 0; i < kCalls; ++i) ok += call(api, transport) ? 1 : 0;
+  CHECK(ok == kCalls);
+  CHECK(api.accepted_connections() == 1);
+  auto received = api.requests();
+  REQUIRE(received.size() == static_cast<std::size_t>(kCalls));
+  std::set<int> client_ports;
+  for (const auto& request : received) client_ports.insert(request.remote_port);
+  CHECK(client_ports.size() == 1u);
+
+  // A retry after a 529 goes out on the same connection.
+  api.push({529, {{"retry-after-ms", "1"}}, test::api_error_body("overloaded_error", "Overloaded"), {}, false, false});
+  llm::ClientConfig config;
+  config.base_url = api.base_url();
+  config.api_key = "sk-ant-test-key";
+  config.retry = llm::RetryPolicy{};
+  CHECK(llm::Client(config, transport).invoke(hello_request(), llm::CallContext::for_agent("test")));
+  CHECK(api.requests().size() == static_cast<std::size_t>(kCalls + 2));
+  CHECK(api.accepted_connections() == 1);
+}
+
+TEST_CASE("CurlTransport: concurrent callers open one connection each, then reuse it", "[net]") {
+  FakeApi api;
+  api.set_default({200, {}, test::sample_message_body(), {}, false, false});
+  llm::CurlTransportOptions options;
+  options.total_timeout = std::chrono::milliseconds(5000);
+  auto transport = std::make_shared<llm::CurlTransport>(options);
+  constexpr int kThreads = 4;
+  constexpr int kCallsEach = 10;
+  std::atomic<int> ok{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&] {
+      for (int c = 0; c < kCallsEach; ++c) ok += call(api, transport) ? 1 : 0;
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  CHECK(ok == kThreads * kCallsEach);
+  CHECK(api.requests().size() == static_cast<std::size_t>(kThreads * kCallsEach));
+  CHECK(api.accepted_connections() == kThreads);
+}
+
+// A connect() that never completes: a listening socket whose accept queue is
+// full (backlog 0, one connection already waiting, nobody accepting) drops
+// further SYNs, so the client's connect hangs until its connect timeout.
+TEST_CASE("CurlTransport: a connection that cannot be established ends at the connect timeout", "[net]") {
+  int listener = ::socket(AF_INET, SOCK_STREAM, 0);
+  REQUIRE(listener >= 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  REQUIRE(::bind(listener, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0);
+  REQUIRE(::listen(listener, 0) == 0);
+  socklen_t length = sizeof address;
+  REQUIRE(::getsockname(listener, reinterpret_cast<sockaddr*>(&address), &length) == 0);
+  std::vector<int> fillers;
+  for (int i = 0; i < 4; ++i) {
+    int filler = ::socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+    REQUIRE(filler >= 0);
+    (void)::connect(filler, reinterpret_cast<sockaddr*>(&address), sizeof address);
+    fillers.push_back(filler);
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));  // the fillers' handshakes land
+
+  llm::CurlTransportOptions options;
+  options.connect_timeout = std::chrono::milliseconds(200);
+  options.total_timeout = std::chrono::milliseconds(5000);
+  llm::CurlTransport transport(options);
+  llm::HttpRequest request;
+  request.method = "POST";
+  request.url = "http://127.0.0.1:" + std::to_string(ntohs(address.sin_port)) + "/v1/messages";
+  request.body = "{}";
+  auto started = std::chrono::steady_clock::now();
+  auto response = transport.send(request);
+  auto took = std::chrono::steady_clock::now() - started;
+  for (int filler : fillers) ::close(filler);
+  ::close(listener);
+  REQUIRE(response.failure);
+  CHECK(response.failure->kind == llm::TransportFailure::Kind::timeout);
+  CHECK(took >= std::chrono::milliseconds(150));
+  CHECK(took < std::chrono::milliseconds(2000));  // the connect timeout, not the 5 s total one
+}
+
+// libcurl reads http_proxy / https_proxy / no_proxy itself on every transfer
+// unless CURLOPT_PROXY is set; CurlTransport leaves it unset. A second fake
+// plays the proxy: a proxied request arrives in absolute form.
+namespace {
+
+class ScopedVariable {
+ public:
+  ScopedVariable(const char* name, const char* value) : name_(name) {
+    if (const char* old = std::getenv(name)) old_ = old;
+    if (value) {
+      ::setenv(name, value, 1);
+    } else {
+      ::unsetenv(name);
+    }
+  }
+  ~ScopedVariable() {
+    if (old_) {
+      ::setenv(name_.c_str(), old_->c_str(), 1);
+    } else {
+      ::unsetenv(name_.c_str());
+    }
+  }
+  ScopedVariable(const ScopedVariable&) = delete;
+  ScopedVariable& operator=(const ScopedVariable&) = delete;
+
+ private:
+  std::string name_;
+  std::optional<std::string> old_;
+};
+
+}  // namespace
+
+TEST_CASE("CurlTransport: http_proxy from the environment is honoured, no_proxy too", "[net]") {
+  FakeApi origin;
+  FakeApi proxy;
+  origin.set_default({200, {}, test::sample_message_body(), {}, false, false});
+  proxy.set_default({200, {}, test::sample_message_body(), {}, false, false});
+  {
+    ScopedVariable http_proxy("http_proxy", proxy.base_url().c_str());
+    ScopedVariable no_proxy("no_proxy", nullptr);
+    ScopedVariable no_proxy_upper("NO_PROXY", nullptr);
+    REQUIRE(call(origin));
+    auto through_proxy = proxy.requests();
+    REQUIRE(through_proxy.size() == 1u);
+    CHECK(through_proxy[0].path == origin.base_url() + "/v1/messages");
+    CHECK(header(through_proxy[0], "x-api-key") == "sk-ant-test-key");
+    CHECK(origin.requests().empty());
+  }
+  {
+    ScopedVariable http_proxy("http_proxy", proxy.base_url().c_str());
+    ScopedVariable no_proxy("no_proxy", "127.0.0.1");
+    REQUIRE(call(origin));
+    CHECK(proxy.requests().size() == 1u);
+    CHECK(origin.requests().size() == 1u);
+  }
 }
 
 TEST_CASE("Client retries over real sockets: a 529 then a 200 succeeds with 2 requests received", "[net]") {

@@ -902,12 +902,35 @@ TEST_CASE("validate_base_url: https anywhere, plain http only for loopback hosts
   }
   for (const char* bad : {"http://api.anthropic.com", "http://10.0.0.5:8080", "http://128.0.0.1",
                           "http://127.0.0.1.evil.example", "http://localhost.evil.example", "http://[::2]",
-                          "http://127.0.0.1@evil.example", "ftp://127.0.0.1", "api.anthropic.com", "https://",
+                          "ftp://127.0.0.1", "api.anthropic.com", "https://",
                           "http://1270.0.0.1"}) {
     CAPTURE(bad);
     auto error = llm::validate_base_url(bad);
     REQUIRE(error);
     CHECK(error->find(bad) != std::string::npos);
+  }
+  // The host is what follows the user info: refused, and shown without it.
+  auto error = llm::validate_base_url("http://127.0.0.1@evil.example");
+  REQUIRE(error);
+  CHECK_THAT(*error, Catch::Contains("'http://evil.example/...'"));
+}
+
+TEST_CASE("validate_base_url: the reason never repeats user info, path or query, which can be credentials", "[llm]") {
+  struct Row {
+    const char* url;
+    const char* shown;
+  };
+  for (auto row : {Row{"http://discord.example/api/webhooks/1234/Tok3nPathSecret", "'http://discord.example/...'"},
+                   Row{"http://user:Passw0rdSecret@api.example.com:8080/v1", "'http://api.example.com:8080/...'"},
+                   Row{"http://hooks.example?token=QuerySecret", "'http://hooks.example/...'"},
+                   Row{"hooks.example/services/T0/B0/SlackSecret", "'hooks.example/...'"}}) {
+    CAPTURE(row.url);
+    auto error = llm::validate_base_url(row.url);
+    REQUIRE(error);
+    CHECK_THAT(*error, Catch::Contains(row.shown));
+    for (const char* secret : {"Tok3nPathSecret", "Passw0rdSecret", "QuerySecret", "SlackSecret", "webhooks", "user"}) {
+      CHECK_THAT(*error, !Catch::Contains(secret));
+    }
   }
 }
 
@@ -1112,6 +1135,13 @@ TEST_CASE("Client environment: a URL that would send a credential in clear text 
     CHECK(config.error().find(key) == std::string::npos);
     CHECK(config_for({{"ANTHROPIC_API_KEY", key}, {variable, "http://127.0.0.1:8080"}}));
   }
+  // A Discord webhook's token is the last part of its path: refused, and not repeated.
+  const std::string token = "b7Xq_webhook-token-9f3KdL2mPz";
+  auto config = config_for({{"ANTHROPIC_API_KEY", key},
+                            {"ALERT_WEBHOOK_URL", "http://discord.com/api/webhooks/112233/" + token}});
+  REQUIRE_FALSE(config);
+  CHECK_THAT(config.error(), Catch::Contains("ALERT_WEBHOOK_URL: base URL 'http://discord.com/...'"));
+  CHECK_THAT(config.error(), !Catch::Contains(token));
 }
 
 TEST_CASE("Client environment: no key anywhere is an error that says which variables to set", "[llm]") {

@@ -12,6 +12,8 @@
 namespace reprise::llm {
 
 // Returns the reason the URL is rejected, or nothing when it is acceptable.
+// The reason shows the URL's scheme and host[:port] only, never its user
+// info, path or query: those can be credentials (a webhook's token).
 std::optional<std::string> validate_base_url(std::string_view url);
 
 }  // namespace reprise::llm
