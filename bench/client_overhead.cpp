@@ -507,6 +507,14 @@ int main(int argc, char** argv) {
     measure(loopback, options->reps, options->loopback_calls);
 
     render(figures_of(memory, loopback, *options), *options, std::cout);
+    // Every batch starts new caller threads, hence new curl handles: one
+    // connection per caller and batch when connections are reused, about one
+    // per call when they are not.
+    int batches = options->reps + 1;  // the warm-up batch too
+    int expected = batches * 2 * (1 + options->threads);
+    std::cout << fmt::format("\nloopback connections accepted by the fake: {} (one per caller and batch: {}){}\n",
+                             api.accepted_connections(), expected,
+                             api.accepted_connections() > expected ? " - CONNECTIONS NOT REUSED" : "");
   } catch (const std::exception& error) {
     std::cerr << "reprise-bench-client: " << error.what() << '\n';
     return 1;

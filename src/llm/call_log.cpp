@@ -32,10 +32,11 @@ double round_to_microseconds(double milliseconds) { return std::round(millisecon
 // Builds {"key":value,...} in the order the fields are added.
 class LineWriter {
  public:
+  // `key` is one of this file's field names: plain ASCII, nothing to escape.
   void field(std::string_view key, const Json& value) {
-    line_ += line_.empty() ? "{" : ",";
-    line_ += dump(Json(key));
-    line_ += ':';
+    line_ += line_.empty() ? "{\"" : ",\"";
+    line_ += key;
+    line_ += "\":";
     line_ += dump(value);
   }
   std::string finish() && { return std::move(line_) + "}"; }
@@ -80,8 +81,10 @@ void price_call(CallRecord& record) {
   }
 }
 
-std::string call_record_json(const CallRecord& record, LogEnvironment environment,
-                             const std::vector<std::string>& known_secrets) {
+namespace {
+
+// The record's line before redaction.
+std::string unredacted_line(const CallRecord& record, LogEnvironment environment) {
   const std::string& request_id =
       record.request_id.empty() && record.error ? record.error->request_id : record.request_id;
   LineWriter line;
@@ -108,12 +111,19 @@ std::string call_record_json(const CallRecord& record, LogEnvironment environmen
     line.field("response", record.response);
     line.field("input", record.input);
   }
-  return util::redact_secrets(std::move(line).finish(), with_json_escaped_forms(known_secrets));
+  return std::move(line).finish();
+}
+
+}  // namespace
+
+std::string call_record_json(const CallRecord& record, LogEnvironment environment,
+                             const std::vector<std::string>& known_secrets) {
+  return util::redact_secrets(unredacted_line(record, environment), with_json_escaped_forms(known_secrets));
 }
 
 struct CallLog::Sink {
   Sink(int descriptor, bool owned, LogEnvironment log_environment, std::vector<std::string> secrets)
-      : fd(descriptor), owns_fd(owned), environment(log_environment), known_secrets(std::move(secrets)) {}
+      : fd(descriptor), owns_fd(owned), environment(log_environment), redacted_forms(with_json_escaped_forms(secrets)) {}
   ~Sink() {
     if (owns_fd) ::close(fd);
   }
@@ -136,7 +146,7 @@ struct CallLog::Sink {
   int fd;
   bool owns_fd;
   LogEnvironment environment;
-  std::vector<std::string> known_secrets;
+  std::vector<std::string> redacted_forms;  // the known secrets, as they are and JSON-escaped: computed once
   std::mutex mutex;
   std::atomic<std::size_t> failed{0};
 };
@@ -161,7 +171,7 @@ LogEnvironment CallLog::environment() const { return sink_->environment; }
 
 void CallLog::write(const CallRecord& record) noexcept {
   try {
-    std::string line = call_record_json(record, sink_->environment, sink_->known_secrets);
+    std::string line = util::redact_secrets(unredacted_line(record, sink_->environment), sink_->redacted_forms);
     line += '\n';
     if (!sink_->write_all(line)) ++sink_->failed;
   } catch (...) {  // out of memory: the call goes on without its log line

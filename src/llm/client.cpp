@@ -206,7 +206,9 @@ void Client::log(const Request& request, const CallContext& context, const CallR
   record.latency_ms = latency_ms;
   record.attempts = attempts;
   record.fallback = fallback;
-  record.prompt_sha256 = request_fingerprint(request);
+  // Built once: hashed for every record, and the record's payload in non-prod.
+  Json request_json = request_to_json(request);
+  record.prompt_sha256 = request_fingerprint(request_json);
   if (result) {
     record.usage = result->usage;
     record.request_id = result->request_id;
@@ -215,7 +217,7 @@ void Client::log(const Request& request, const CallContext& context, const CallR
   }
   price_call(record);
   if (config_.call_log->environment() == LogEnvironment::non_prod) {
-    record.request = request_to_json(request);
+    record.request = std::move(request_json);
     if (result) record.response = response_to_json(*result);
     if (context.input != nullptr) record.input = *context.input;
   }

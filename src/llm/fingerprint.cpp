@@ -5,9 +5,11 @@
 
 namespace reprise::llm {
 
+// nlohmann's object is a std::map: keys are already sorted.
 std::string canonical_request_json(const Json& body) {
-  Json canonical = body;  // nlohmann's object is a std::map: keys are already sorted
-  if (canonical.is_object()) canonical.erase("stream");
+  if (!body.is_object() || !body.contains("stream")) return body.dump(-1, ' ', false, Json::error_handler_t::replace);
+  Json canonical = body;  // copied only to drop `stream`
+  canonical.erase("stream");
   return canonical.dump(-1, ' ', false, Json::error_handler_t::replace);
 }
 

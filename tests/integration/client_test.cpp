@@ -368,6 +368,33 @@ TEST_CASE("Client retries over real sockets: a 529 then a 200 succeeds with 2 re
   CHECK(api.requests().size() == 2u);
 }
 
+TEST_CASE("Client retries over real sockets: a dropped connection and a timeout are retried, then the answer comes",
+          "[net]") {
+  FakeApi api;
+  api.push({200, {}, test::sample_message_body(), {}, true, false});                            // closed before the body
+  api.push({200, {}, test::sample_message_body(), std::chrono::milliseconds(400), false, false});  // past the 200 ms timeout
+  api.push({200, {{"request-id", "req_third"}}, test::sample_message_body(), {}, false, false});
+  llm::ClientConfig config;
+  config.base_url = api.base_url();
+  config.api_key = "sk-ant-test-key";
+  config.retry = llm::RetryPolicy{};
+  config.retry->initial_delay = std::chrono::milliseconds(10);
+  llm::Client client(config, short_transport());
+  auto result = client.invoke(hello_request(), llm::CallContext::for_agent("test"));
+  REQUIRE(result);
+  CHECK(result->request_id == "req_third");
+  CHECK(api.requests().size() == 3u);
+
+  SECTION("without a RetryPolicy (cached replay, dry-run) the first failure is the answer") {
+    api.push({200, {}, test::sample_message_body(), {}, true, false});
+    config.retry.reset();
+    auto once = llm::Client(config, short_transport()).invoke(hello_request(), llm::CallContext::for_agent("test"));
+    REQUIRE_FALSE(once);
+    CHECK(once.error().category == llm::ErrorCategory::network);
+    CHECK(api.requests().size() == 4u);
+  }
+}
+
 // ---------------------------------------------------------------------------
 // The whole call over real sockets: retries, Bedrock fallback, the alert, the
 // call log, streaming through the client, and secrets kept out of everything.
