@@ -133,6 +133,29 @@ Stats stats_of(std::vector<double> values) {
 
 double seconds_since(Clock::time_point start) { return std::chrono::duration<double>(Clock::now() - start).count(); }
 
+// CPU time of the calling thread (user and system): what the in-memory modes
+// cost the machine, whatever else it is running. Wall time on a shared
+// machine also counts the time other processes held the core.
+double thread_cpu_seconds() {
+  timespec now{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now);
+  return static_cast<double>(now.tv_sec) + static_cast<double>(now.tv_nsec) * 1e-9;
+}
+
+// One batch's wall time and, for the single-threaded in-memory modes, the
+// calling thread's CPU time (0 for the loopback modes, whose work is spread
+// over threads and the server).
+struct Timing {
+  double wall = 0;
+  double cpu = 0;
+};
+
+struct Stopwatch {
+  Clock::time_point wall = Clock::now();
+  double cpu = thread_cpu_seconds();
+  Timing read() const { return {seconds_since(wall), thread_cpu_seconds() - cpu}; }
+};
+
 void check(const llm::CallResult& result, std::string_view mode) {
   if (!result) throw std::runtime_error(fmt::format("{}: a call failed: {}", mode, result.error().message));
   if (result->text() != kExpectedText) throw std::runtime_error(fmt::format("{}: unexpected answer text", mode));
@@ -146,12 +169,13 @@ void check(const llm::HttpResponse& response, std::string_view mode) {
 }
 
 // One mode of a part: `batch(calls)` makes that many calls and returns the
-// seconds they took; `seconds` collects one value per repetition.
+// time they took; `seconds` and `cpu_seconds` collect one value per repetition.
 struct Mode {
   std::string id;
   std::string label;
-  std::function<double(int calls)> batch;
-  std::vector<double> seconds;  // per repetition
+  std::function<Timing(int calls)> batch;
+  std::vector<double> seconds;      // wall, per repetition
+  std::vector<double> cpu_seconds;  // thread CPU, per repetition (in-memory modes)
 };
 
 // Runs every mode once untimed (warm-up: allocations, connections), then
@@ -161,7 +185,9 @@ void measure(std::vector<Mode>& modes, int reps, int calls) {
   for (int rep = 0; rep < reps; ++rep) {
     for (std::size_t k = 0; k < modes.size(); ++k) {
       Mode& mode = modes[(static_cast<std::size_t>(rep) + k) % modes.size()];
-      mode.seconds.push_back(mode.batch(calls));
+      Timing timing = mode.batch(calls);
+      mode.seconds.push_back(timing.wall);
+      mode.cpu_seconds.push_back(timing.cpu);
     }
   }
 }
@@ -182,7 +208,7 @@ ScratchLog scratch_log(llm::LogEnvironment environment) {
   return {path, std::move(*log)};
 }
 
-std::function<double(int)> client_batch(std::shared_ptr<llm::Transport> transport, std::optional<ScratchLog> log,
+std::function<Timing(int)> client_batch(std::shared_ptr<llm::Transport> transport, std::optional<ScratchLog> log,
                                         std::string mode) {
   llm::ClientConfig config;
   config.api_key = kApiKey;
@@ -196,14 +222,14 @@ std::function<double(int)> client_batch(std::shared_ptr<llm::Transport> transpor
   return [client, request, log_path, mode](int calls) {
     auto context = llm::CallContext::for_agent("bench");
     context.invocation_id = "inv-bench";
-    auto start = Clock::now();
+    Stopwatch stopwatch;
     for (int i = 0; i < calls; ++i) {
       context.call_index = i;
       check(client->invoke(*request, context), mode);
     }
-    double seconds = seconds_since(start);
+    Timing timing = stopwatch.read();
     if (log_path) fs::resize_file(*log_path, 0);
-    return seconds;
+    return timing;
   };
 }
 
@@ -219,17 +245,17 @@ std::vector<Mode> memory_modes(const std::string& body, std::vector<fs::path>& s
 
   std::vector<Mode> modes;
   modes.push_back({"memory.transport", "transport alone (baseline)", [transport, prebuilt](int calls) {
-                     auto start = Clock::now();
+                     Stopwatch stopwatch;
                      for (int i = 0; i < calls; ++i) check(transport->send(*prebuilt), "memory.transport");
-                     return seconds_since(start);
-                   }, {}});
-  modes.push_back({"memory.client", "Client::invoke, no call log", client_batch(transport, std::nullopt, "memory.client"), {}});
+                     return stopwatch.read();
+                   }, {}, {}});
+  modes.push_back({"memory.client", "Client::invoke, no call log", client_batch(transport, std::nullopt, "memory.client"), {}, {}});
   for (auto environment : {llm::LogEnvironment::prod, llm::LogEnvironment::non_prod}) {
     ScratchLog log = scratch_log(environment);
     scratch_files.push_back(log.path);
     std::string id = environment == llm::LogEnvironment::prod ? "memory.client_log_prod" : "memory.client_log_nonprod";
     std::string label = fmt::format("Client::invoke + call log ({})", llm::to_string(environment));
-    modes.push_back({id, label, client_batch(transport, std::move(log), id), {}});
+    modes.push_back({id, label, client_batch(transport, std::move(log), id), {}, {}});
   }
   return modes;
 }
@@ -293,9 +319,10 @@ std::vector<Mode> loopback_modes(const test::FakeApi& api, int threads) {
     std::string suffix = std::to_string(callers);
     std::string who = callers == 1 ? "1 caller" : fmt::format("{} callers", callers);
     modes.push_back({"loopback.transport_" + suffix, fmt::format("CurlTransport::send, {} (baseline)", who),
-                     [callers, send_alone](int calls) { return concurrent_batch(callers, calls, send_alone); }, {}});
+                     [callers, send_alone](int calls) { return Timing{concurrent_batch(callers, calls, send_alone), 0}; },
+                     {}, {}});
     modes.push_back({"loopback.client_" + suffix, fmt::format("Client::invoke, {}", who),
-                     [callers, invoke](int calls) { return concurrent_batch(callers, calls, invoke); }, {}});
+                     [callers, invoke](int calls) { return Timing{concurrent_batch(callers, calls, invoke), 0}; }, {}, {}});
   }
   return modes;
 }
@@ -313,11 +340,12 @@ struct Figure {
   std::optional<double> target;   // the overhead target, for overhead lines
 };
 
-std::vector<double> per_call_us(const Mode& mode, int calls) {
+std::vector<double> per_call_us(const std::vector<double>& seconds, int calls) {
   std::vector<double> us;
-  for (double s : mode.seconds) us.push_back(s * 1e6 / calls);
+  for (double s : seconds) us.push_back(s * 1e6 / calls);
   return us;
 }
+std::vector<double> per_call_us(const Mode& mode, int calls) { return per_call_us(mode.seconds, calls); }
 
 std::vector<double> calls_per_second(const Mode& mode, int calls) {
   std::vector<double> rate;
@@ -352,6 +380,16 @@ std::vector<Figure> figures_of(const std::vector<Mode>& memory, const std::vecto
     std::string id = "memory.overhead" + mode.id.substr(std::string_view("memory.client").size());
     figures.push_back({id, "overhead: client" + mode.label.substr(std::string_view("Client::invoke").size()) + ", minus transport", "us/call",
                        minus(per_call_us(mode, options.memory_calls), base_us), {}, kTargetOverheadUs});
+  }
+  // The same overhead in the thread's CPU time: the client's own work, not
+  // counting the time other processes held the core.
+  auto base_cpu_us = per_call_us(find(memory, "memory.transport").cpu_seconds, options.memory_calls);
+  for (const Mode& mode : memory) {
+    if (mode.id == "memory.transport") continue;
+    std::string id = "memory.cpu_overhead" + mode.id.substr(std::string_view("memory.client").size());
+    figures.push_back({id, "overhead, CPU time: client" + mode.label.substr(std::string_view("Client::invoke").size()),
+                       "us/call", minus(per_call_us(mode.cpu_seconds, options.memory_calls), base_cpu_us), {},
+                       kTargetOverheadUs});
   }
   for (std::size_t k = 0; k + 1 < loopback.size(); k += 2) {
     const Mode& base = loopback[k];

@@ -1,6 +1,9 @@
 #include "fake_api/fake_api.hpp"
 
 #include <httplib.h>
+#include <openssl/evp.h>
+#include <openssl/x509.h>
+#include <openssl/x509v3.h>
 
 #include <algorithm>
 #include <fstream>
@@ -48,7 +51,70 @@ class CountingThreadPool final : public httplib::ThreadPool {
   std::atomic<int>& accepted_;
 };
 
+struct X509Deleter {
+  void operator()(X509* cert) const { X509_free(cert); }
+};
+struct KeyDeleter {
+  void operator()(EVP_PKEY* key) const { EVP_PKEY_free(key); }
+};
+
+// A P-256 key and a certificate for IP 127.0.0.1, valid for an hour, signed by that key.
+std::pair<std::unique_ptr<X509, X509Deleter>, std::unique_ptr<EVP_PKEY, KeyDeleter>> self_signed_certificate() {
+  std::unique_ptr<EVP_PKEY, KeyDeleter> key(EVP_EC_gen("P-256"));
+  std::unique_ptr<X509, X509Deleter> cert(X509_new());
+  if (!key || !cert) throw std::runtime_error("SelfSignedTlsServer: cannot make a key");
+  X509_set_version(cert.get(), 2);
+  ASN1_INTEGER_set(X509_get_serialNumber(cert.get()), 1);
+  X509_gmtime_adj(X509_getm_notBefore(cert.get()), -60);
+  X509_gmtime_adj(X509_getm_notAfter(cert.get()), 3600);
+  X509_set_pubkey(cert.get(), key.get());
+  X509_NAME* name = X509_get_subject_name(cert.get());
+  X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC, reinterpret_cast<const unsigned char*>("127.0.0.1"), -1, -1, 0);
+  X509_set_issuer_name(cert.get(), name);
+  // The right name for the host, so the only fault is the issuer nobody trusts.
+  X509V3_CTX context;
+  X509V3_set_ctx_nodb(&context);
+  X509V3_set_ctx(&context, cert.get(), cert.get(), nullptr, nullptr, 0);
+  X509_EXTENSION* alt_name = X509V3_EXT_conf_nid(nullptr, &context, NID_subject_alt_name, "IP:127.0.0.1");
+  if (alt_name == nullptr) throw std::runtime_error("SelfSignedTlsServer: cannot add subjectAltName");
+  X509_add_ext(cert.get(), alt_name, -1);
+  X509_EXTENSION_free(alt_name);
+  if (X509_sign(cert.get(), key.get(), EVP_sha256()) == 0) throw std::runtime_error("SelfSignedTlsServer: cannot sign");
+  return {std::move(cert), std::move(key)};
+}
+
 }  // namespace
+
+SelfSignedTlsServer::SelfSignedTlsServer(std::string body) {
+  auto [cert, key] = self_signed_certificate();
+  auto server = std::make_unique<httplib::SSLServer>(cert.get(), key.get());  // takes its own references
+  if (!server->is_valid()) throw std::runtime_error("SelfSignedTlsServer: httplib refused the certificate");
+  server->Post(".*", [this, body = std::move(body)](const httplib::Request&, httplib::Response& res) {
+    ++answered_;
+    res.set_content(body, "application/json");
+  });
+  server->set_keep_alive_timeout(1);
+  server_ = std::move(server);
+  port_ = server_->bind_to_any_port("127.0.0.1");
+  if (port_ <= 0) throw std::runtime_error("SelfSignedTlsServer: cannot bind a loopback port");
+  thread_ = std::thread([this] { server_->listen_after_bind(); });
+  while (!server_->is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+}
+
+SelfSignedTlsServer::~SelfSignedTlsServer() {
+  server_->stop();
+  if (thread_.joinable()) thread_.join();
+}
+
+std::string SelfSignedTlsServer::base_url() const { return "https://127.0.0.1:" + std::to_string(port_); }
+
+int SelfSignedTlsServer::post_without_verification(const std::string& path) const {
+  httplib::SSLClient client("127.0.0.1", port_);
+  client.enable_server_certificate_verification(false);
+  client.set_connection_timeout(2);
+  auto result = client.Post(path.c_str(), "{}", "application/json");
+  return result ? result->status : 0;
+}
 
 ScriptedResponse::ScriptedResponse(int code, FakeHeaders with_headers, std::string with_body, std::chrono::milliseconds wait,
                                    bool drop_body, bool truncate_body)

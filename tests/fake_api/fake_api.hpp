@@ -120,4 +120,27 @@ class FakeApi {
   std::atomic<int> accepted_{0};
 };
 
+// A loopback HTTPS server whose certificate (for IP 127.0.0.1, valid now) is
+// self-signed, made at start-up: what a client that verifies TLS must refuse.
+// It answers every POST with 200 and `body`.
+class SelfSignedTlsServer {
+ public:
+  explicit SelfSignedTlsServer(std::string body);
+  ~SelfSignedTlsServer();
+  SelfSignedTlsServer(const SelfSignedTlsServer&) = delete;
+  SelfSignedTlsServer& operator=(const SelfSignedTlsServer&) = delete;
+
+  std::string base_url() const;  // https://127.0.0.1:<port>
+  int requests_answered() const { return answered_.load(); }
+  // POSTs to `path` with certificate verification off and returns the HTTP
+  // status (0: no answer): shows the server itself works.
+  int post_without_verification(const std::string& path) const;
+
+ private:
+  std::unique_ptr<httplib::Server> server_;
+  int port_ = 0;
+  std::thread thread_;
+  std::atomic<int> answered_{0};
+};
+
 }  // namespace reprise::test

@@ -54,12 +54,16 @@ std::shared_ptr<llm::CurlTransport> short_transport() {
   return std::make_shared<llm::CurlTransport>(options);
 }
 
-llm::CallResult call(const FakeApi& api, std::shared_ptr<llm::Transport> transport = short_transport()) {
+llm::CallResult call_url(const std::string& base_url, std::shared_ptr<llm::Transport> transport = short_transport()) {
   llm::ClientConfig config;
-  config.base_url = api.base_url();
+  config.base_url = base_url;
   config.api_key = "sk-ant-test-key";
   llm::Client client(config, std::move(transport));
   return client.invoke(hello_request(), llm::CallContext::for_agent("test"));
+}
+
+llm::CallResult call(const FakeApi& api, std::shared_ptr<llm::Transport> transport = short_transport()) {
+  return call_url(api.base_url(), std::move(transport));
 }
 
 std::string header(const test::RecordedRequest& request, std::string_view name) {
@@ -201,6 +205,20 @@ TEST_CASE("CurlTransport: 8 threads calling at once all get their answers", "[ne
   for (auto& thread : threads) thread.join();
   CHECK(ok == kThreads * kCallsEach);
   CHECK(api.requests().size() == static_cast<std::size_t>(kThreads * kCallsEach));
+}
+
+// TLS verification has no off switch: a certificate nobody vouches for is
+// refused before a byte of the request (and its key) is sent.
+TEST_CASE("CurlTransport: a self-signed certificate is refused; the request never reaches the server", "[net]") {
+  test::SelfSignedTlsServer server(test::sample_message_body());
+  REQUIRE(server.post_without_verification("/v1/messages") == 200);  // the server itself answers
+  REQUIRE(server.requests_answered() == 1);
+  auto result = call_url(server.base_url());
+  REQUIRE_FALSE(result);
+  CHECK(result.error().category == llm::ErrorCategory::network);
+  CHECK_THAT(result.error().message, Catch::Contains("certificate"));
+  CHECK(result.error().message.find("sk-ant-test-key") == std::string::npos);
+  CHECK(server.requests_answered() == 1);
 }
 
 // Connection reuse: each thread keeps one curl handle and with it one
