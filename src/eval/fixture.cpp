@@ -199,8 +199,9 @@ std::string join_completion(const std::vector<std::string>& sections) {
   std::string text;
   for (std::size_t i = 0; i < sections.size(); ++i) {
     text += fmt::format("=== reprise call {}/{} ===\n", i + 1, sections.size());
-    text += sections[i];
-    text += "\n";
+    // A call that answered only with tool_use blocks has no text: its marker
+    // is followed directly by the next, as people write such files.
+    if (!sections[i].empty()) text += sections[i] + "\n";
   }
   return text;
 }

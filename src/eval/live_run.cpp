@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <iostream>
+#include <set>
 #include <thread>
 
 #include "reprise/agents/registry.hpp"
@@ -207,6 +208,13 @@ util::Expected<ModeExecution, std::string> execute_live(const Suite& suite, cons
   auto keys = llm::api_key_source_for(environment, transport);
   auto config = llm::live_client_config(environment, *keys);
   if (!config) return util::unexpected("the live client cannot be set up: " + config.error());
+
+  // A live run killed earlier (SIGKILL, a closed laptop) left its temporaries; its renamed files are whole.
+  std::set<std::filesystem::path> folders;
+  for (std::size_t index : work) folders.insert(suite.cases[index].spec.path.parent_path());
+  int swept = 0;
+  for (const auto& folder : folders) swept += util::remove_abandoned_temporaries(folder);
+  if (swept > 0) log << fmt::format("live: removed {} temporary file(s) left by an interrupted run\n", swept);
 
   std::vector<DryRunResult> planned;
   DryRunTarget target = dry_run_target_from(environment);

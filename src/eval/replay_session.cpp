@@ -208,7 +208,7 @@ void ReplayRun::report_case(std::size_t index) {
   const LoadedCase& loaded = suite_.cases[index];
   const char* file = loaded.spec.display_path.c_str();
   int id_line = loaded.spec.id_pos.line;
-  for (const auto& note : execution_.notes[index]) report_assertion(file, id_line, note.kind != CaseNote::Kind::failure, note.message, result_of(note.kind));
+  for (const auto& note : execution_.notes[index]) report_assertion(file, id_line, note.kind == CaseNote::Kind::info, note.message, result_of(note.kind));
   if (execution_.not_run[index]) {
     summary_.add_not_run(loaded.spec.agent);
     return;

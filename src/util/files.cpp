@@ -1,6 +1,7 @@
 #include "reprise/util/files.hpp"
 
 #include <fcntl.h>
+#include <signal.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -22,6 +23,25 @@ std::filesystem::path temporary_sibling(const std::filesystem::path& path) {
   auto name = "." + path.filename().string() + ".tmp." + std::to_string(::getpid()) + "." +
               std::to_string(counter++);
   return path.parent_path() / name;
+}
+
+// The pid in ".<name>.tmp.<pid>.<n>", or 0 when the name is not a temporary's.
+pid_t temporary_owner(const std::string& name) {
+  if (name.size() < 2 || name[0] != '.') return 0;
+  auto at = name.rfind(".tmp.");
+  if (at == std::string::npos || at == 0) return 0;
+  std::string_view rest = std::string_view(name).substr(at + 5);
+  auto dot = rest.find('.');
+  if (dot == std::string_view::npos || dot == 0 || dot + 1 == rest.size()) return 0;
+  pid_t pid = 0;
+  for (char c : rest.substr(0, dot)) {
+    if (c < '0' || c > '9' || pid > 4'000'000) return 0;
+    pid = pid * 10 + (c - '0');
+  }
+  for (char c : rest.substr(dot + 1)) {
+    if (c < '0' || c > '9') return 0;
+  }
+  return pid;
 }
 
 void write_all(int fd, std::string_view contents, const std::filesystem::path& shown) {
@@ -78,6 +98,19 @@ void write_file_atomically(const std::filesystem::path& path, std::string_view c
     ::unlink(temporary.c_str());
     throw std::runtime_error(path.string() + ": rename failed: " + os_error(code));
   }
+}
+
+int remove_abandoned_temporaries(const std::filesystem::path& folder) {
+  int removed = 0;
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator(folder, ec)) {
+    pid_t owner = temporary_owner(entry.path().filename().string());
+    if (owner <= 0 || owner == ::getpid()) continue;
+    if (::kill(owner, 0) == 0 || errno != ESRCH) continue;  // alive, or not ours to judge
+    std::error_code ignored;
+    if (entry.is_regular_file(ignored) && std::filesystem::remove(entry.path(), ignored)) ++removed;
+  }
+  return removed;
 }
 
 }  // namespace reprise::util

@@ -14,47 +14,6 @@ source "$(dirname "$0")/lib.sh"
 [[ -n $REPRISE_FAKE_API ]] || fail "needs the reprise-fake-api binary as its 4th argument"
 command -v python3 >/dev/null || fail "needs python3 as its HTTP client"
 
-SERVER_PIDS=()
-stop_servers() {
-  local pid
-  for pid in "${SERVER_PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
-  for pid in "${SERVER_PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
-  SERVER_PIDS=()
-}
-trap 'stop_servers; rm -rf "$WORK"' EXIT
-
-# start_server <name> <flags...>: starts the fake on a port the kernel picks,
-# with a stats file and a request log in WORK, and waits for its port file.
-# Sets PORT and PID.
-start_server() {
-  local name=$1
-  shift
-  "$REPRISE_FAKE_API" --port 0 --port-file "$WORK/$name.port" --stats-file "$WORK/$name.stats" \
-    --request-log "$WORK/$name.log" "$@" >"$WORK/$name.server.out" 2>"$WORK/$name.server.err" &
-  PID=$!
-  SERVER_PIDS+=("$PID")
-  local tries
-  for ((tries = 0; tries < 600; tries++)); do
-    [[ -s $WORK/$name.port ]] && break
-    kill -0 "$PID" 2>/dev/null || { cat "$WORK/$name.server.err" >&2; fail "$name: the server exited before writing its port file"; }
-    sleep 0.1
-  done
-  [[ -s $WORK/$name.port ]] || fail "$name: no port file after 60 s"
-  PORT=$(<"$WORK/$name.port")
-  [[ $PORT =~ ^[0-9]+$ && $PORT -gt 0 ]] || fail "$name: the port file holds '$PORT', not a port"
-}
-
-# stop_server <pid>: SIGTERM, and the server must exit 0.
-stop_server() {
-  kill -TERM "$1"
-  local rc=0
-  wait "$1" || rc=$?
-  local kept=() pid
-  for pid in "${SERVER_PIDS[@]}"; do [[ $pid == "$1" ]] || kept+=("$pid"); done
-  SERVER_PIDS=("${kept[@]}")
-  [[ $rc -eq 0 ]] || fail "the server exited with $rc after SIGTERM, expected 0"
-}
-
 # The Python side: a client keeping every exchange, and expect() that prints
 # the exchange it was looking at.
 cat >"$WORK/fake_client.py" <<'PY'

@@ -18,4 +18,10 @@ std::optional<std::string> read_file(const std::filesystem::path& path, std::str
 // Throws std::runtime_error naming the path and the OS error on failure.
 void write_file_atomically(const std::filesystem::path& path, std::string_view contents);
 
+// A process killed while writing (SIGKILL, power loss) leaves its temporary
+// behind: hidden, never the destination, but litter. Removes the temporaries
+// in `folder` whose writing process no longer exists; a live process's are
+// left alone. Returns how many were removed; never throws.
+int remove_abandoned_temporaries(const std::filesystem::path& folder);
+
 }  // namespace reprise::util
