@@ -144,11 +144,11 @@ std::string render_dry_run_report(const Suite& suite, const std::vector<std::opt
   for (const auto& [agent, tally] : by_agent) width = std::max(width, agent.size());
   std::string text = diffs.empty() ? std::string("dry run: no request changed since its fixture was recorded\n")
                                    : "dry run: requests that changed since their fixture was recorded\n\n" + diffs + "\n";
-  text += fmt::format("{:<{}}  {:>6}  {:>16}  {:>17}  {:>15}\n", "agent", width, "cases", "request changed",
+  text += fmt::format("{:<{}}  {:>6}  {:>15}  {:>18}  {:>13}\n", "agent", width, "cases", "request changed",
                       "no request on file", "chain stopped");
   Tally total;
   auto row = [&](const std::string& name, const Tally& tally) {
-    return fmt::format("{:<{}}  {:>6}  {:>16}  {:>17}  {:>15}\n", name, width, tally.cases, tally.changed,
+    return fmt::format("{:<{}}  {:>6}  {:>15}  {:>18}  {:>13}\n", name, width, tally.cases, tally.changed,
                        tally.unrecorded, tally.stopped);
   };
   for (const auto& [agent, tally] : by_agent) {

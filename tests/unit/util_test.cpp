@@ -2,7 +2,11 @@
 // helpers, the environment table.
 #include <catch2/catch.hpp>
 
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <atomic>
 #include <filesystem>
 #include <stdexcept>
 #include <string>
@@ -10,6 +14,7 @@
 
 #include "reprise/util/environment.hpp"
 #include "reprise/util/files.hpp"
+#include "reprise/util/parallel.hpp"
 #include "reprise/util/sha256.hpp"
 #include "reprise/util/text.hpp"
 #include "unit/test_support.hpp"
@@ -89,6 +94,38 @@ TEST_CASE("write_file_atomically: a missing folder is an error naming the path, 
     CHECK_THAT(error.what(), Catch::Contains("cannot create"));
   }
   CHECK(names_in(dir.path()).empty());
+}
+
+TEST_CASE("remove_abandoned_temporaries: a dead writer's temporary goes; a live one's and other files stay", "[util]") {
+  TempDir dir("util");
+  pid_t child = ::fork();
+  REQUIRE(child >= 0);
+  if (child == 0) ::_exit(0);
+  int status = 0;
+  REQUIRE(::waitpid(child, &status, 0) == child);  // reaped: no process has this pid now
+  std::string dead = "." + std::string("a.candidate.json") + ".tmp." + std::to_string(child) + ".3";
+  std::string alive = ".b.fixture.json.tmp." + std::to_string(::getppid()) + ".0";
+  std::string mine = ".c.txt.tmp." + std::to_string(::getpid()) + ".0";
+  for (const auto& name : {dead, alive, mine, std::string(".hidden"), std::string(".x.tmp.notapid.1"),
+                           std::string("a.candidate.json"), std::string(".y.tmp.12.")}) {
+    test::write_text(dir / name, "x");
+  }
+  CHECK(util::remove_abandoned_temporaries(dir.path()) == 1);
+  auto names = names_in(dir.path());
+  CHECK(std::find(names.begin(), names.end(), dead) == names.end());
+  CHECK(names.size() == 6u);
+  CHECK(util::remove_abandoned_temporaries(dir / "missing-folder") == 0);
+}
+
+TEST_CASE("for_each_index: every index exactly once, from several threads; zero work is fine", "[util]") {
+  for (unsigned jobs : {0u, 1u, 3u, 16u}) {
+    std::vector<std::atomic<int>> seen(1000);
+    util::for_each_index(seen.size(), jobs, [&](std::size_t i) { ++seen[i]; });
+    CHECK(std::all_of(seen.begin(), seen.end(), [](const std::atomic<int>& n) { return n.load() == 1; }));
+  }
+  int calls = 0;
+  util::for_each_index(0, 4, [&](std::size_t) { ++calls; });
+  CHECK(calls == 0);
 }
 
 TEST_CASE("read_file: the whole file, binary-safe; errors say why", "[util]") {
