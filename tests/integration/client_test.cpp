@@ -15,6 +15,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <optional>
 #include <set>
 #include <string>
@@ -25,6 +26,7 @@
 #include "reprise/llm/bedrock_provider.hpp"
 #include "reprise/llm/call_log.hpp"
 #include "reprise/llm/client.hpp"
+#include "reprise/llm/client_environment.hpp"
 #include "reprise/llm/curl_transport.hpp"
 #include "reprise/llm/fingerprint.hpp"
 #include "reprise/llm/http.hpp"
@@ -725,6 +727,47 @@ TEST_CASE("Call log over real sockets: non-prod lines carry the payloads, prod l
       CHECK_FALSE(ok.contains("response"));
       CHECK_FALSE(ok.contains("input"));
     }
+    std::filesystem::remove(path);
+  }
+}
+
+// The same, configured the way production is: from environment variables,
+// through read_client_environment and live_client_config, only the values differ.
+TEST_CASE("Call log from the environment: EVAL_LOG_LLM_CALLS=1 with ENVIRONMENT=non-prod logs payloads; unset or other values hash only",
+          "[net][call_log]") {
+  FakeApi api;
+  api.set_default({200, {{"request-id", "req_env"}}, test::sample_message_body()});
+  struct Row {
+    std::optional<std::string> environment;
+    bool payloads;
+  };
+  for (const Row& row : {Row{"non-prod", true}, Row{std::nullopt, false}, Row{"prod", false}, Row{"staging", false}}) {
+    CAPTURE(row.environment.value_or("(unset)"));
+    std::string path = temp_log_path("env-" + row.environment.value_or("unset"));
+    std::map<std::string, std::string> values = {{"ANTHROPIC_API_KEY", kApiKey},
+                                                 {"ANTHROPIC_BASE_URL", api.base_url()},
+                                                 {"EVAL_LOG_LLM_CALLS", "1"},
+                                                 {"EVAL_LOG_LLM_CALLS_FILE", path}};
+    if (row.environment) values["ENVIRONMENT"] = *row.environment;
+    auto environment = llm::read_client_environment([&values](std::string_view name) -> std::optional<std::string> {
+      auto found = values.find(std::string(name));
+      return found == values.end() ? std::nullopt : std::optional<std::string>(found->second);
+    });
+    llm::ApiKeySource keys(environment.api_key);
+    auto config = llm::live_client_config(environment, keys);
+    REQUIRE(config);
+    llm::Client client(std::move(*config), short_transport());
+    REQUIRE(client.invoke(hello_request(), llm::CallContext::for_agent("coach_narrative")));
+
+    std::string text = util::read_file(path).value_or("");
+    CHECK(text.find(kApiKey) == std::string::npos);
+    auto lines = read_json_lines(path);
+    REQUIRE(lines.size() == 1u);
+    CHECK(lines[0].at("environment") == (row.payloads ? "non-prod" : "prod"));
+    CHECK(lines[0].at("prompt_sha256") == llm::request_fingerprint(hello_request()));
+    CHECK(lines[0].at("request_id") == "req_env");
+    CHECK(lines[0].contains("request") == row.payloads);
+    CHECK(lines[0].contains("response") == row.payloads);
     std::filesystem::remove(path);
   }
 }
