@@ -142,7 +142,6 @@ void LiveRun::run(const Suite& suite, const std::vector<std::size_t>& work,
                   std::vector<std::optional<LiveCaseResult>>& results) {
   auto started = std::chrono::steady_clock::now();
   std::atomic<std::size_t> next{0};
-  std::atomic<std::size_t> done{0};
   auto worker = [&] {
     for (std::size_t i = next++; i < work.size(); i = next++) {
       const LoadedCase& loaded = suite.cases[work[i]];
@@ -159,7 +158,7 @@ void LiveRun::run(const Suite& suite, const std::vector<std::size_t>& work,
         if (result.status == LiveCaseResult::Status::call_failed) ++errors_;
       }
       double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-      progress(loaded, result, ++done, work.size(), elapsed);
+      progress(loaded, result, work.size(), elapsed);
       results[work[i]] = std::move(result);
     }
   };
@@ -170,9 +169,10 @@ void LiveRun::run(const Suite& suite, const std::vector<std::size_t>& work,
   if (options_.progress_on_terminal) std::cerr << "\n";
 }
 
-void LiveRun::progress(const LoadedCase& loaded, const LiveCaseResult& result, std::size_t done, std::size_t total,
+void LiveRun::progress(const LoadedCase& loaded, const LiveCaseResult& result, std::size_t total,
                        double elapsed_seconds) {
   std::lock_guard lock(output_mutex_);
+  std::size_t done = ++done_;  // counted under the output lock, so the lines count up in order
   double spent = 0;
   int errors = 0;
   {

@@ -126,6 +126,17 @@ for path in pathlib.Path(sys.argv[1]).rglob("*.candidate.json"):
         assert call["usage"]["output_tokens"] > 0 and call["cost_usd"] > 0 and len(call["request_sha256"]) == 64, path
 PY
 
+# On a terminal: one progress line redrawn in place, no line per case.
+if command -v script >/dev/null; then
+  find eval -name '*.candidate.*' -delete
+  run live_tty env EVAL_LIVE_EXECUTE=1 ANTHROPIC_BASE_URL="http://127.0.0.1:$PORT" \
+    script -qec "'$REPRISE_EVAL' --eval-root eval --live -j 8 '[coach_narrative]'" /dev/null
+  expect_rc 0
+  expect_text out $'\r\e[Klive: 8/8 cases  $'
+  expect_regex out 'error\(s\)  ~[0-9]+ s left'
+  expect_no_text out "live: [1/8]"
+fi
+
 # --- the budget -----------------------------------------------------------------
 echo "live_run: [${SECONDS}s] the budget" >&2
 find eval -name '*.candidate.*' -delete

@@ -90,8 +90,7 @@ class LiveRun {
 
  private:
   LiveCaseResult run_case(const LoadedCase& loaded);
-  void progress(const LoadedCase& loaded, const LiveCaseResult& result, std::size_t done, std::size_t total,
-                double elapsed_seconds);
+  void progress(const LoadedCase& loaded, const LiveCaseResult& result, std::size_t total, double elapsed_seconds);
 
   llm::ClientConfig base_;
   std::shared_ptr<llm::Transport> transport_;
@@ -100,6 +99,7 @@ class LiveRun {
   double spent_ = 0;
   int errors_ = 0;
   std::mutex output_mutex_;
+  std::size_t done_ = 0;  // cases finished, under output_mutex_
 };
 
 struct LiveSessionOptions {
