@@ -169,6 +169,10 @@ Client::Attempts Client::send_with_retries(const Build& build, const Parse& pars
       attempts.result = unexpected(std::move(http_request.error()));
       return attempts;
     }
+    // With a RetryPolicy the deadline bounds the attempt too, not only the waits between attempts.
+    if (config_.retry) {
+      http_request->timeout = std::chrono::ceil<std::chrono::milliseconds>(deadline - clock_->now());
+    }
     ++attempts.count;
     attempts.last = transport_->send(*http_request);
     if (is_success(attempts.last) || !should_retry(attempts.last) || retry >= policy.max_retries) break;

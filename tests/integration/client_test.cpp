@@ -621,6 +621,28 @@ TEST_CASE("Retry timing over real sockets: retry-after-ms is waited, and the dea
   }
 }
 
+TEST_CASE("Call deadline over real sockets: it cuts an attempt in flight, not only the waits between attempts",
+          "[net]") {
+  FakeApi api;
+  api.push({200, {}, test::sample_message_body(), std::chrono::milliseconds(1500), false, false});
+  llm::CurlTransportOptions options;
+  options.total_timeout = std::chrono::milliseconds(5000);
+  llm::ClientConfig config;
+  config.base_url = api.base_url();
+  config.api_key = kApiKey;
+  config.retry = llm::RetryPolicy{};
+  config.retry->deadline = std::chrono::milliseconds(300);
+  llm::Client client(config, std::make_shared<llm::CurlTransport>(options));
+  auto started = std::chrono::steady_clock::now();
+  auto result = client.invoke(hello_request(), llm::CallContext::for_agent("test"));
+  auto took = std::chrono::steady_clock::now() - started;
+  REQUIRE_FALSE(result);
+  CHECK(result.error().category == llm::ErrorCategory::timeout);
+  CHECK(took >= std::chrono::milliseconds(250));
+  CHECK(took < std::chrono::milliseconds(1200));  // neither the 1.5 s answer nor the 5 s transport limit
+  CHECK(api.requests().size() == 1u);             // a 500 ms backoff would pass the deadline: no retry
+}
+
 TEST_CASE("Streaming through the client: deltas reach the caller and the Response equals the non-streaming one",
           "[net][stream]") {
   FakeApi api;

@@ -6,7 +6,9 @@
 // One call, in order:
 // 1. The Anthropic provider builds the HTTP request; the transport sends it.
 //    With a RetryPolicy, retryable failures are sent again as retry.hpp
-//    decides, waiting on the Clock seam, within the policy's deadline.
+//    decides, waiting on the Clock seam, within the policy's deadline. The
+//    deadline bounds each attempt too (HttpRequest::timeout is what is left
+//    of it), and the Bedrock fallback gets only what the primary left over.
 //    With `stream: true` the SSE body is assembled as it arrives and each
 //    delta is offered to the caller's callback.
 // 2. When those attempts end on a retryable failure and a Bedrock fallback is

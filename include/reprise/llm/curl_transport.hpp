@@ -8,6 +8,8 @@
 //   (thread_local), so concurrent send() calls from several threads are safe
 //   and a thread's calls share its connection cache. curl_global_init runs once.
 // - libcurl's default proxy handling (https_proxy, no_proxy, ...) is left on.
+// - The total timeout is the smaller of CurlTransportOptions::total_timeout
+//   and HttpRequest::timeout (what is left of the call's deadline).
 // - A timeout (connect or total) is TransportFailure::Kind::timeout; every
 //   other curl failure is Kind::network with curl's error text. Request headers
 //   never appear in a failure message: they hold the x-api-key.

@@ -5,6 +5,7 @@
 // Transport is abstract because the three modes differ only here: live calls
 // use libcurl, cached replay serves recorded fixtures, dry-run records the
 // request and never connects. Nothing above the transport knows which one it has.
+#include <chrono>
 #include <functional>
 #include <optional>
 #include <string>
@@ -30,6 +31,10 @@ struct HttpRequest {
   // body is an error object read whole. Transports that have the whole body
   // at once (replay, dry-run) need not call it.
   std::function<void(std::string_view)> on_body_chunk;
+  // The most the whole exchange may take: the client sets what is left of
+  // the call's deadline. Unset: the transport's own limit. A transport
+  // applies the smaller of the two; those that do no I/O ignore it.
+  std::optional<std::chrono::milliseconds> timeout;
 };
 
 // A failure below HTTP: no status line was received.
