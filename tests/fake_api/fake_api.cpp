@@ -1,6 +1,9 @@
 #include "fake_api/fake_api.hpp"
 
 #include <httplib.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <sys/resource.h>
 #include <openssl/evp.h>
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
@@ -96,6 +99,7 @@ SelfSignedTlsServer::SelfSignedTlsServer(std::string body) {
   server->set_keep_alive_timeout(1);
   server_ = std::move(server);
   port_ = server_->bind_to_any_port("127.0.0.1");
+  if (port_ > 0) raise_listen_backlog(port_);
   if (port_ <= 0) throw std::runtime_error("SelfSignedTlsServer: cannot bind a loopback port");
   thread_ = std::thread([this] { server_->listen_after_bind(); });
   while (!server_->is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
@@ -201,6 +205,7 @@ FakeApi::FakeApi() : server_(std::make_unique<httplib::Server>()) {
   // algorithm on, the body waits for the client's delayed ACK (~40 ms a call).
   server_->set_tcp_nodelay(true);
   port_ = server_->bind_to_any_port("127.0.0.1");
+  if (port_ > 0) raise_listen_backlog(port_);
   if (port_ <= 0) throw std::runtime_error("FakeApi: cannot bind a loopback port");
   thread_ = std::thread([this] { server_->listen_after_bind(); });
   while (!server_->is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
@@ -240,6 +245,22 @@ ScriptedResponse FakeApi::next() {
   ScriptedResponse front = std::move(script_.front());
   script_.pop_front();
   return front;
+}
+
+bool raise_listen_backlog(int port, int backlog) {
+  rlimit limit{};
+  int highest = ::getrlimit(RLIMIT_NOFILE, &limit) == 0 ? static_cast<int>(std::min<rlim_t>(limit.rlim_cur, 65536)) : 1024;
+  for (int fd = 0; fd < highest; ++fd) {
+    int listening = 0;
+    socklen_t size = sizeof(listening);
+    if (::getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &listening, &size) != 0 || listening == 0) continue;
+    sockaddr_in address{};
+    socklen_t length = sizeof(address);
+    if (::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) != 0 || address.sin_family != AF_INET) continue;
+    if (ntohs(address.sin_port) != port) continue;
+    return ::listen(fd, backlog) == 0;
+  }
+  return false;
 }
 
 }  // namespace reprise::test

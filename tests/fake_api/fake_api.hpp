@@ -77,6 +77,13 @@ struct RecordedRequest {
 
 // The API's error body: {"type":"error","error":{"type":...,"message":...}}.
 std::string api_error_body(const std::string& type, const std::string& message);
+
+// Debian's cpp-httplib (a compiled library, 0.11) listens with a backlog of 5
+// and does not expose its socket: 16 callers connecting at once (a live run
+// at -j 16) would see SYNs dropped and wait a second to retry. This finds the
+// process's listening TCP socket bound to 127.0.0.1:`port` and listens on it
+// again with `backlog` (Linux applies the new value). True when found.
+bool raise_listen_backlog(int port, int backlog = 128);
 // A realistic Messages API success body from fixtures/api/.
 std::string sample_message_body();
 // The text of fixtures/api/<name>; throws when it is missing.

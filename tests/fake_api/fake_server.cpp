@@ -212,6 +212,7 @@ util::Expected<int, std::string> FakeServer::start(int port) {
   }
   int bound = port == 0 ? server_->bind_to_any_port("127.0.0.1") : (server_->bind_to_port("127.0.0.1", port) ? port : -1);
   if (bound <= 0) return unexpected(fmt::format("cannot listen on 127.0.0.1:{} (is the port in use?)", port));
+  raise_listen_backlog(bound);  // a live run at -j 16 connects 16 callers at once
   std::lock_guard lock(mutex_);
   write_stats_file();
   return bound;
