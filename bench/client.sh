@@ -15,22 +15,10 @@ cd "$(dirname "$0")/.."
 build=build/release
 client_bin=${CLIENT_BIN:-$build/bench/reprise-bench-client}
 
-log() { echo "client.sh: $*" >&2; }
-
-# Timings on a shared 2-core machine are meaningless next to a compiler.
-wait_for_builds() {
-  local waited=0
-  while pgrep -x ninja >/dev/null || pgrep -x cc1plus >/dev/null || pgrep -x ld >/dev/null; do
-    ((waited % 60 == 0)) && log "a build is running; waiting for it to finish before measuring"
-    sleep 5
-    waited=$((waited + 5))
-  done
-}
+source bench/lib.sh
 
 if [[ -z ${CLIENT_BIN:-} ]]; then
-  wait_for_builds
-  [[ -f $build/build.ninja ]] || cmake --preset release >/dev/null
-  cmake --build --preset release --target reprise-bench-client >/dev/null || { log "the release build failed"; exit 1; }
+  build_release reprise-bench-client
 fi
 wait_for_builds
 exec "$client_bin" "$@"

@@ -29,25 +29,9 @@ eval_bin=$build/eval/reprise-eval
 make_bin=$build/bench/reprise-bench-make-cases
 fake_bin=$build/tests/reprise-fake-api
 
-log() { echo "live.sh: $*" >&2; }
-
-# Timings on a shared 2-core machine are meaningless next to a compiler.
-wait_for_builds() {
-  local waited=0
-  while pgrep -x ninja >/dev/null || pgrep -x cc1plus >/dev/null || pgrep -x ld >/dev/null; do
-    ((waited % 60 == 0)) && log "a build is running; waiting for it to finish before measuring"
-    sleep 5
-    waited=$((waited + 5))
-  done
-}
-
-wait_for_builds
-[[ -f $build/build.ninja ]] || cmake --preset release >/dev/null
-cmake --build --preset release >/dev/null || { log "the release build failed"; exit 1; }
-if [[ ! -x /usr/bin/time ]]; then
-  log "installing GNU time (/usr/bin/time)"
-  apt-get install -y -qq time >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq time >/dev/null; }
-fi
+source bench/lib.sh
+build_release
+ensure_gnu_time
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/reprise-bench-live.XXXXXX")
 server_pid=

@@ -31,29 +31,11 @@ eval_bin=${EVAL_BIN:-$build/eval/reprise-eval}
 make_bin=$build/bench/reprise-bench-make-cases
 yaml_bin=$build/bench/reprise-bench-yaml-parse
 
-log() { echo "replay.sh: $*" >&2; }
-
-# Timings on a shared 2-core machine are meaningless next to a compiler.
-wait_for_builds() {
-  local waited=0
-  while pgrep -x ninja >/dev/null || pgrep -x cc1plus >/dev/null || pgrep -x ld >/dev/null; do
-    ((waited % 60 == 0)) && log "a build is running; waiting for it to finish before measuring"
-    sleep 5
-    waited=$((waited + 5))
-  done
-}
+source bench/lib.sh
 
 # 1. Build (configure once; an up-to-date build does no work).
-wait_for_builds
-if [[ ! -f $build/build.ninja ]]; then
-  cmake --preset release >/dev/null
-fi
-cmake --build --preset release >/dev/null || { log "the release build failed"; exit 1; }
-
-if [[ ! -x /usr/bin/time ]]; then
-  log "installing GNU time (/usr/bin/time)"
-  apt-get install -y -qq time >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq time >/dev/null; }
-fi
+build_release
+ensure_gnu_time
 
 # 2. Generate the roots (once).
 if [[ -n ${BENCH_DIR:-} ]]; then

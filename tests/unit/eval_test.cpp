@@ -41,6 +41,7 @@
 namespace fs = std::filesystem;
 using namespace reprise;
 using namespace reprise::eval;
+using reprise::test::copy_bundled_case;
 using reprise::test::replace_once;
 using reprise::test::TempDir;
 
@@ -1687,14 +1688,6 @@ std::string join_lines(const std::vector<DiffLine>& lines) {
   return out;
 }
 
-// A copy of a bundled case, with its completion and sidecar, in a private eval root.
-fs::path copy_bundled_case(const fs::path& root, const std::string& agent, const std::string& id) {
-  fs::path from = test::source_dir() / "eval" / agent / "cases";
-  fs::path to = root / agent / "cases";
-  fs::create_directories(to);
-  for (const char* suffix : {".yaml", ".completion.txt", ".fixture.json"}) fs::copy_file(from / (id + suffix), to / (id + suffix));
-  return to / (id + ".yaml");
-}
 
 Fixture read_fixture(const fs::path& path) {
   auto fixture = parse_fixture(test::read_text(path), path.string());

@@ -27,14 +27,6 @@ namespace {
 const std::string kBaseUrl = "http://127.0.0.1:9";  // the discard port: nothing may be sent there
 const DryRunTarget kTarget{kBaseUrl, "sk-ant-api03-unit-test-key-that-must-not-show"};
 
-fs::path copy_case(const fs::path& root, const std::string& agent, const std::string& id) {
-  fs::path from = test::source_dir() / "eval" / agent / "cases";
-  fs::path to = root / agent / "cases";
-  fs::create_directories(to);
-  for (const char* suffix : {".yaml", ".completion.txt", ".fixture.json"}) fs::copy_file(from / (id + suffix), to / (id + suffix));
-  return to / (id + ".yaml");
-}
-
 // As the dry-run and live modes load: no completion or sidecar required.
 Suite load_for_modes(const fs::path& root) {
   LoadOptions options;
@@ -68,7 +60,7 @@ const char* const kSteady = "steady-week-on-track";
 
 TEST_CASE("dry_run_case: a chain's two requests are built as production sends them, the key redacted", "[eval][modes]") {
   test::TempDir dir("modes");
-  copy_case(dir / "eval", "content_polish", kChain);
+  test::copy_bundled_case(dir / "eval", "content_polish", kChain);
   Suite suite = load_for_modes(dir / "eval");
   DryRunResult dry = dry_run_case(suite.cases.at(0), kTarget);
 
@@ -95,7 +87,7 @@ TEST_CASE("dry_run_case: a chain's two requests are built as production sends th
 
 TEST_CASE("dry_run_case: an input edit is a diff and a changed request, not a failure", "[eval][modes]") {
   test::TempDir dir("modes");
-  copy_case(dir / "eval", "coach_narrative", kSteady);
+  test::copy_bundled_case(dir / "eval", "coach_narrative", kSteady);
   Suite suite = load_for_modes(dir / "eval");
   LoadedCase& loaded = suite.cases.at(0);
   loaded.spec.input["metrics"]["income"] = 1950;
@@ -121,7 +113,7 @@ TEST_CASE("dry_run_case: an input edit is a diff and a changed request, not a fa
 TEST_CASE("dry_run_case: with no accepted answer the first request is still built and checked; the chain stops there",
           "[eval][modes]") {
   test::TempDir dir("modes");
-  fs::path case_file = copy_case(dir / "eval", "content_polish", kChain);
+  fs::path case_file = test::copy_bundled_case(dir / "eval", "content_polish", kChain);
   fs::remove(completion_path_for(case_file));
   fs::remove(fixture_path_for(case_file));
   Suite suite = load_for_modes(dir / "eval");
@@ -151,8 +143,8 @@ TEST_CASE("dry_run_case: with no accepted answer the first request is still buil
 
 TEST_CASE("execute_dry_run: only the selected cases run; notes say what changed; no one is not-run", "[eval][modes]") {
   test::TempDir dir("modes");
-  copy_case(dir / "eval", "coach_narrative", kSteady);
-  copy_case(dir / "eval", "content_polish", kChain);
+  test::copy_bundled_case(dir / "eval", "coach_narrative", kSteady);
+  test::copy_bundled_case(dir / "eval", "content_polish", kChain);
   Suite suite = load_for_modes(dir / "eval");
   std::size_t chain = suite.cases[0].spec.id == kChain ? 0 : 1;
 
@@ -169,7 +161,7 @@ TEST_CASE("execute_dry_run: only the selected cases run; notes say what changed;
 TEST_CASE("estimate_live_cost: input from the request's size, output bounded by max_tokens, priced by the table",
           "[eval][modes]") {
   test::TempDir dir("modes");
-  copy_case(dir / "eval", "content_polish", kChain);
+  test::copy_bundled_case(dir / "eval", "content_polish", kChain);
   Suite suite = load_for_modes(dir / "eval");
   DryRunResult dry = dry_run_case(suite.cases.at(0), kTarget);
 
@@ -191,7 +183,7 @@ TEST_CASE("estimate_live_cost: input from the request's size, output bounded by 
 
 TEST_CASE("write_candidate: a live answer becomes a complete candidate; the accepted files are untouched", "[eval][modes]") {
   test::TempDir dir("modes");
-  fs::path case_file = copy_case(dir / "eval", "content_polish", kChain);
+  fs::path case_file = test::copy_bundled_case(dir / "eval", "content_polish", kChain);
   std::string accepted_completion = test::read_text(completion_path_for(case_file));
   std::string accepted_sidecar = test::read_text(fixture_path_for(case_file));
   Suite suite = load_for_modes(dir / "eval");

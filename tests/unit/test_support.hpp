@@ -68,4 +68,17 @@ inline std::string replace_once(std::string text, std::string_view from, std::st
   return text.replace(at, from.size(), to);
 }
 
+// A copy of a bundled case, with its completion and sidecar, in a private
+// eval root (<root>/<agent>/cases/). Returns the copied case file.
+inline std::filesystem::path copy_bundled_case(const std::filesystem::path& root, const std::string& agent,
+                                               const std::string& id) {
+  std::filesystem::path from = source_dir() / "eval" / agent / "cases";
+  std::filesystem::path to = root / agent / "cases";
+  std::filesystem::create_directories(to);
+  for (const char* suffix : {".yaml", ".completion.txt", ".fixture.json"}) {
+    std::filesystem::copy_file(from / (id + suffix), to / (id + suffix));
+  }
+  return to / (id + ".yaml");
+}
+
 }  // namespace reprise::test
