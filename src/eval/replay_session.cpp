@@ -294,42 +294,72 @@ LoadOptions load_options(const RunSettings& settings) {
   return options;
 }
 
+// reprise's own flags, beside Catch2's.
+struct SessionFlags {
+  std::string eval_root, stale, summary_out;
+  bool no_cache = false, live = false, force_live = false;
+  int jobs = 0;
+  double max_usd = -1;  // negative: not given
+};
+
+void add_reprise_options(Catch::Session& session, SessionFlags& flags) {
+  using Catch::clara::Opt;
+  session.cli(session.cli() |
+              Opt(flags.eval_root, "dir")["--eval-root"]("the folder of <agent>/cases/ (default: eval)") |
+              Opt(flags.stale, "fail|warn")["--stale"]("a stale fixture fails or warns (default: fail when CI is set)") |
+              Opt(flags.jobs, "n")["-j"]["--jobs"]("cases run at once (default: one per core; 4 for live calls)") |
+              Opt(flags.live)["--live"]("dry run: build and check every request, send nothing; with EVAL_LIVE_EXECUTE=1, call the API and write candidates") |
+              Opt(flags.force_live)["--force-live"]("allow --live with EVAL_LIVE_EXECUTE=1 while CI is set") |
+              Opt(flags.max_usd, "usd")["--max-usd"]("live: start no case once this many US dollars are spent") |
+              Opt(flags.no_cache)["--no-cache"]("parse every case file, ignoring and not writing the parsed-case cache") |
+              Opt(flags.summary_out, "file")["--summary-out"]("also write the summary table as Markdown to this file"));
+}
+
+// Flags override the environment's defaults. Returns a usage problem.
+std::optional<std::string> apply_flags(RunSettings& settings, const SessionFlags& flags) {
+  if (!flags.stale.empty()) {
+    if (flags.stale != "fail" && flags.stale != "warn") return "--stale takes fail or warn, not '" + flags.stale + "'";
+    settings.stale = flags.stale == "fail" ? StalePolicy::fail : StalePolicy::warn;
+    settings.stale_origin = "flag";
+  }
+  settings.eval_root = flags.eval_root;
+  settings.jobs = static_cast<unsigned>(std::max(flags.jobs, 0));
+  if (flags.no_cache) settings.use_cache = false;
+  return apply_live_flags(settings, flags.live, flags.force_live, flags.max_usd);
+}
+
+// Machine-readable reporters (or -o) own stdout; reports and the table then go to stderr.
+bool writes_console(const Catch::Config& config) {
+  return config.getReporterName() == "console" && config.getFilename().empty();
+}
+
+// After Catch2's output: the mode's report, then the summary table (and its Markdown copy).
+int write_reports(ReplayRun& run, const Catch::Config& config, const std::string& summary_out) {
+  std::ostream& out = writes_console(config) ? std::cout : std::cerr;
+  if (!run.execution().report.empty()) out << "\n" << run.execution().report;
+  out << "\n" << render_table(run.summary()) << std::flush;
+  if (summary_out.empty()) return 0;
+  try {
+    util::write_file_atomically(summary_out, render_markdown(run.summary()));
+  } catch (const std::exception& error) {
+    std::cerr << "reprise-eval: " << error.what() << "\n";
+    return 2;
+  }
+  return 0;
+}
+
 }  // namespace
 
 int run_replay_session(int argc, char** argv) {
   auto started = std::chrono::steady_clock::now();
   RunSettings settings = settings_from_environment();
-  std::string eval_root = settings.eval_root.string(), stale, summary_out;
-  bool no_cache = false;
-  int jobs = 0;
-  bool live = false, force_live = false;
-  double max_usd = -1;
-
+  SessionFlags flags;
+  flags.eval_root = settings.eval_root.string();
   Catch::Session session;
-  using Catch::clara::Opt;
-  session.cli(session.cli() |
-              Opt(eval_root, "dir")["--eval-root"]("the folder of <agent>/cases/ (default: eval)") |
-              Opt(stale, "fail|warn")["--stale"]("a stale fixture fails or warns (default: fail when CI is set)") |
-              Opt(jobs, "n")["-j"]["--jobs"]("cases run at once (default: one per core; 4 for live calls)") |
-              Opt(live)["--live"]("dry run: build and check every request, send nothing; with EVAL_LIVE_EXECUTE=1, call the API and write candidates") |
-              Opt(force_live)["--force-live"]("allow --live with EVAL_LIVE_EXECUTE=1 while CI is set") |
-              Opt(max_usd, "usd")["--max-usd"]("live: start no case once this many US dollars are spent") |
-              Opt(no_cache)["--no-cache"]("parse every case file, ignoring and not writing the parsed-case cache") |
-              Opt(summary_out, "file")["--summary-out"]("also write the summary table as Markdown to this file"));
+  add_reprise_options(session, flags);
   if (int rc = session.applyCommandLine(argc, argv); rc != 0) return rc;
   if (session.configData().showHelp) return 0;
-  if (!stale.empty()) {
-    if (stale != "fail" && stale != "warn") {
-      std::cerr << "reprise-eval: --stale takes fail or warn, not '" << stale << "'\n";
-      return 2;
-    }
-    settings.stale = stale == "fail" ? StalePolicy::fail : StalePolicy::warn;
-    settings.stale_origin = "flag";
-  }
-  settings.eval_root = eval_root;
-  settings.jobs = static_cast<unsigned>(std::max(jobs, 0));
-  if (no_cache) settings.use_cache = false;
-  if (auto problem = apply_live_flags(settings, live, force_live, max_usd)) {
+  if (auto problem = apply_flags(settings, flags)) {
     std::cerr << "reprise-eval: " << *problem << "\n";
     return 2;
   }
@@ -344,26 +374,14 @@ int run_replay_session(int argc, char** argv) {
     return session.run();
   }
 
-  // Machine-readable reporters own stdout; reports and the table then go to stderr.
-  bool console = config.getReporterName() == "console" && config.getFilename().empty();
-  std::ostream& out = console ? std::cout : std::cerr;
-  bool colour = !settings.no_colour && ::isatty(console ? 1 : 2) == 1;
   if (settings.mode == RunMode::dry_run) {
     std::cerr << "reprise-eval: dry run (--live without EVAL_LIVE_EXECUTE=1): every request is built and checked, none is sent\n";
   }
+  bool colour = !settings.no_colour && ::isatty(writes_console(config) ? 1 : 2) == 1;
   if (!run.execute(config, colour)) return 2;
   int failed = session.run();
   run.summary().wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-  if (!run.execution().report.empty()) out << "\n" << run.execution().report;
-  out << "\n" << render_table(run.summary()) << std::flush;
-  if (!summary_out.empty()) {
-    try {
-      util::write_file_atomically(summary_out, render_markdown(run.summary()));
-    } catch (const std::exception& error) {
-      std::cerr << "reprise-eval: " << error.what() << "\n";
-      return 2;
-    }
-  }
+  if (int rc = write_reports(run, config, flags.summary_out); rc != 0) return rc;
   return failed == 0 && run.execution().failed_extra == 0 ? 0 : 1;
 }
 
