@@ -1,0 +1,37 @@
+#pragma once
+// One llm_call record of the call log (llm/call_log.hpp), as read back.
+//
+// Only what capture needs is kept. A record is capturable when it carries
+// the non-prod payloads (request, response, input): a prod record holds the
+// request fingerprint only, and nothing is guessed from it.
+#include <optional>
+#include <string>
+
+#include "reprise/capture/extractor.hpp"
+#include "reprise/util/expected.hpp"
+
+namespace reprise::capture {
+
+struct LoggedCall {
+  std::string timestamp;
+  std::string environment;  // "non-prod" or "prod"
+  std::string agent;
+  std::string invocation_id;
+  int call_index = 0;
+  std::string model;
+  std::string error_category;  // empty: the call succeeded
+  std::string request_id;
+  std::string prompt_sha256;
+  std::optional<double> cost_usd;
+  Json request, response, input;  // null in a prod record
+  Origin origin;
+
+  bool has_payload() const { return !request.is_null() && !input.is_null() && (!response.is_null() || failed()); }
+  bool failed() const { return !error_category.empty(); }
+};
+
+// The record's fields, type-checked. Errors name the field:
+// "field 'call_index': expected an integer, got string".
+util::Expected<LoggedCall, std::string> parse_logged_call(const Json& record, Origin origin);
+
+}  // namespace reprise::capture

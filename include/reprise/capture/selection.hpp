@@ -1,0 +1,83 @@
+#pragma once
+// From records to the invocations worth a case: grouping, filters,
+// de-duplication and sampling. Pure: no file system, no clock.
+//
+// A case is one agent invocation: the calls sharing an invocation_id (a
+// chain, a tool loop), ordered by call_index. A record without an
+// invocation id is an invocation of its own.
+#include <cstdint>
+#include <map>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "reprise/capture/logged_call.hpp"
+
+namespace reprise::capture {
+
+// Why a record or an invocation did not become a case.
+enum class SkipReason {
+  malformed,       // a line or record that could not be read (record level)
+  prod,            // a prod record: the fingerprint only, no payload (record level)
+  filtered,        // outside --agent/--model/--since/--until/--status
+  incomplete,      // an invocation with calls missing or repeated in the log
+  failed_call,     // an invocation with a failed call: there is no answer to replay
+  duplicate,       // the same requests as an earlier invocation of the log
+  existing_case,   // the same requests as an existing case's fixture
+  not_sampled,     // left out by --sample or --limit
+  unknown_agent,   // a record naming an agent this reprise does not have
+  input_rejected,  // the agent rejects the logged input
+  unusable,        // the logged answer cannot be replayed (unparseable, the agent fails on it)
+  kept_aside,      // the case would not replay green with the logged fingerprints today
+  secret,          // a secret-looking string survived redaction: refused
+  case_exists,     // a case file of that id is already there: never overwritten
+};
+std::string_view to_string(SkipReason reason);
+inline constexpr int kSkipReasons = 14;
+
+enum class StatusFilter { success, error, any };
+
+struct Filter {
+  std::set<std::string> agents;  // empty: any
+  std::set<std::string> models;  // empty: any; an invocation matches when any call's model is listed
+  std::string since, until;      // ISO 8601 UTC prefixes; since inclusive, until exclusive; empty: open
+  StatusFilter status = StatusFilter::success;
+};
+
+struct Invocation {
+  std::string id;  // the invocation id, or "line <n> of <file>" for a record without one
+  std::vector<LoggedCall> calls;  // by call_index once grouped
+
+  const LoggedCall& first() const { return calls.front(); }
+  bool failed() const;
+  // The requests' fingerprints in call order, joined by ',': what two
+  // invocations (or an invocation and a case) share when they are the same.
+  std::string fingerprint_key() const;
+};
+
+// Collects records into invocations, in the order their first call appears.
+class Grouper {
+ public:
+  void add(LoggedCall call);
+  // Each invocation's calls sorted by call_index.
+  std::vector<Invocation> take();
+
+ private:
+  std::vector<Invocation> invocations_;
+  std::map<std::string, std::size_t> index_;
+};
+
+// Why an invocation cannot be whole ("call 1 of 2 is missing"), or empty.
+std::string incomplete_reason(const Invocation& invocation);
+bool matches(const Filter& filter, const Invocation& invocation);
+// Whether a timestamp falls in [since, until): compared as text, which is
+// the order of ISO 8601 UTC times of one format.
+bool in_time_range(const std::string& timestamp, const std::string& since, const std::string& until);
+
+// `count` of `total` indices, chosen uniformly with a seeded mt19937_64 (the
+// standard fixes its sequence, so a seed picks the same on every platform),
+// in increasing order. All of them when count >= total.
+std::vector<std::size_t> sample_indices(std::size_t total, std::size_t count, std::uint64_t seed);
+
+}  // namespace reprise::capture
