@@ -150,7 +150,8 @@ Reading read_sources(const CaptureOptions& options, CaptureReport& report, Colle
     if (!call) return collector.skip(SkipReason::malformed, origin.describe(), "llm_call record: " + call.error());
     ++report.records;
     if (!call->has_payload()) return collector.skip(SkipReason::prod, origin.describe(), "", false);
-    grouper.add(std::move(*call));
+    std::string where = origin.describe();
+    if (!grouper.add(std::move(*call))) collector.skip(SkipReason::duplicate, where, "the same record (invocation, call and fingerprint) as an earlier line");
   };
   auto on_problem = [&](const Origin& origin, std::string message) {
     collector.skip(SkipReason::malformed, origin.describe(), std::move(message));

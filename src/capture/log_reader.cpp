@@ -40,7 +40,9 @@ class PrefixedBuffer : public std::streambuf {
 // pretty-printed JSON document.
 bool opens_document(std::streambuf& source, std::string& taken) {
   std::string line;
-  for (int c = source.sbumpc(); c != std::streambuf::traits_type::eof() && taken.size() < 4096; c = source.sbumpc()) {
+  while (taken.size() < 4096) {
+    int c = source.sbumpc();
+    if (c == std::streambuf::traits_type::eof()) break;
     taken.push_back(static_cast<char>(c));
     if (c == '\n') {
       if (line.find_first_not_of(" \t\r") == std::string::npos) {

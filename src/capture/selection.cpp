@@ -41,13 +41,15 @@ std::string Invocation::fingerprint_key() const {
   return key;
 }
 
-void Grouper::add(LoggedCall call) {
+bool Grouper::add(LoggedCall call) {
   std::string key = call.invocation_id.empty()
                         ? fmt::format("line {} of {}", call.origin.line, call.origin.source)
                         : call.agent + "\n" + call.invocation_id;
+  if (!calls_seen_.insert(fmt::format("{}\n{}\n{}", key, call.call_index, call.prompt_sha256)).second) return false;
   auto [it, inserted] = index_.emplace(key, invocations_.size());
   if (inserted) invocations_.push_back({call.invocation_id.empty() ? key : call.invocation_id, {}});
   invocations_[it->second].calls.push_back(std::move(call));
+  return true;
 }
 
 std::vector<Invocation> Grouper::take() {
@@ -56,6 +58,7 @@ std::vector<Invocation> Grouper::take() {
                      [](const LoggedCall& a, const LoggedCall& b) { return a.call_index < b.call_index; });
   }
   index_.clear();
+  calls_seen_.clear();
   return std::move(invocations_);
 }
 

@@ -59,13 +59,17 @@ struct Invocation {
 // Collects records into invocations, in the order their first call appears.
 class Grouper {
  public:
-  void add(LoggedCall call);
+  // False, and the record dropped, when the invocation already has this call
+  // with the same fingerprint: the same line read twice (a log shipped or
+  // passed twice), a duplicate, not a broken invocation.
+  bool add(LoggedCall call);
   // Each invocation's calls sorted by call_index.
   std::vector<Invocation> take();
 
  private:
   std::vector<Invocation> invocations_;
   std::map<std::string, std::size_t> index_;
+  std::set<std::string> calls_seen_;
 };
 
 // Why an invocation cannot be whole ("call 1 of 2 is missing"), or empty.
