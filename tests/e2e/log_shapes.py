@@ -20,7 +20,13 @@ def lambda_request_id(line):
         key = json.loads(line).get("invocation_id") or line
     except ValueError:
         key = line
-    return str(uuid.UUID(hashlib.sha256(key.encode()).hexdigest()[:32]))
+    return str(uuid.UUID(hashlib.sha256(key.encode("utf-8", "surrogateescape")).hexdigest()[:32]))
+
+
+def text(line):
+    # For the JSON-wrapped shapes: bytes that are not UTF-8 become U+FFFD, as
+    # CloudWatch stores a message (JSON cannot carry them).
+    return line.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
 def iso(n):
@@ -32,6 +38,7 @@ def iso(n):
 def main():
     shape, path = sys.argv[1], sys.argv[2]
     lines = [line.rstrip("\n") for line in open(path, encoding="utf-8", errors="surrogateescape")]
+    sys.stdout.reconfigure(errors="surrogateescape")
     out = sys.stdout
     if shape == "lambda-node":
         for n, line in enumerate(lines):
@@ -44,11 +51,11 @@ def main():
     elif shape == "json-log":
         for n, line in enumerate(lines):
             out.write(json.dumps({"timestamp": iso(n), "level": "INFO", "requestId": lambda_request_id(line),
-                                  "message": line}) + "\n")
+                                  "message": text(line)}) + "\n")
     elif shape in ("filter-log-events", "get-log-events"):
         events = []
         for n, line in enumerate(lines):
-            event = {"timestamp": EPOCH_MS + n * 7, "message": line + "\n", "ingestionTime": EPOCH_MS + n * 7 + 250}
+            event = {"timestamp": EPOCH_MS + n * 7, "message": text(line) + "\n", "ingestionTime": EPOCH_MS + n * 7 + 250}
             if shape == "filter-log-events":
                 event = {"logStreamName": "2026/11/22/[$LATEST]4f1c2ab7d9e04c0b8a7e5d3c2b1a0f9e", **event,
                          "eventId": "%056d" % (37000000000000000000000000000000000000000000000000000000 + n)}
@@ -73,7 +80,7 @@ def main():
                                "logGroup": "/aws/lambda/reprise-backend", "logStream": "2026/11/22/[$LATEST]4f1c2ab7",
                                "subscriptionFilters": ["capture-llm-calls"],
                                "logEvents": [{"id": "%056d" % (start + i), "timestamp": EPOCH_MS + (start + i) * 7,
-                                              "message": line} for i, line in enumerate(lines[start:start + batch])]}) + "\n")
+                                              "message": text(line)} for i, line in enumerate(lines[start:start + batch])]}) + "\n")
     else:
         sys.exit("unknown shape " + shape)
 
