@@ -6,6 +6,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include <filesystem>
+#include <fstream>
 #include <map>
 #include <set>
 #include <sstream>
@@ -623,4 +624,43 @@ TEST_CASE("capture: records naming an unknown agent or carrying an input the age
   for (const auto& problem : report.problems) where.insert(problem.where.substr(problem.where.rfind(':') + 1) + " " + std::string(to_string(problem.reason)));
   CHECK(where == std::set<std::string>{"1 unknown agent", "2 input rejected", "3 malformed"});
   CHECK(report.written() == 0);
+}
+
+TEST_CASE("fixtures/capture: every shape of the sample log yields the same records and the same bad line", "[capture]") {
+  fs::path folder = test::source_dir() / "fixtures" / "capture";
+  auto read_fixture = [&](const std::string& name) {
+    std::ifstream in(folder / name, std::ios::binary);
+    REQUIRE(in);
+    Extracted out;
+    read_log(in, name, {}, [&](Json record, const Origin& origin) { out.records.push_back({std::move(record), origin}); },
+             [&](const Origin& origin, std::string message) { out.problems.push_back({origin, std::move(message)}); });
+    return out;
+  };
+  auto fingerprints = [](const Extracted& out) {
+    std::vector<std::string> list;
+    for (const auto& found : out.records) list.push_back(found.record.value("prompt_sha256", ""));
+    return list;
+  };
+  Extracted plain = read_fixture("plain.log");
+  REQUIRE(plain.records.size() == 5);
+  REQUIRE(plain.problems.size() == 1);
+  CHECK(plain.problems[0].origin.line == 11);  // the line cut short
+  std::set<std::string> agents;
+  for (const auto& found : plain.records) {
+    agents.insert(found.record.value("agent", ""));
+    auto call = parse_logged_call(found.record, found.origin);
+    REQUIRE(call);
+    CHECK(call->has_payload());
+  }
+  CHECK(agents == std::set<std::string>{"coach_narrative", "finance_chat", "content_polish"});
+  for (const char* name : {"lambda-node.log", "lambda-python.log", "json-log.log", "filter-log-events.json",
+                           "get-log-events.json", "subscription.log"}) {
+    INFO(name);
+    Extracted shaped = read_fixture(name);
+    CHECK(fingerprints(shaped) == fingerprints(plain));
+    CHECK(shaped.problems.size() == 1);
+  }
+  Extracted prod = read_fixture("prod.log");
+  CHECK(fingerprints(prod) == fingerprints(plain));
+  for (const auto& found : prod.records) CHECK_FALSE(parse_logged_call(found.record, found.origin)->has_payload());
 }
