@@ -8,6 +8,8 @@
 #include <cstring>
 #include <fstream>
 #include <iostream>
+#include <map>
+#include <optional>
 #include <set>
 
 #include "reprise/capture/case_draft.hpp"
@@ -139,50 +141,113 @@ bool inside(const fs::path& path, const fs::path& root) {
   return !ec && !relative.empty() && *relative.begin() != "..";
 }
 
-struct Reading {
-  std::vector<Invocation> invocations;
+// Standard input, copied to a private file as it is read, so the second
+// pass (payloads) can read it again without holding it in memory.
+class SpooledInput {
+ public:
+  explicit SpooledInput(const fs::path& folder) : path_(folder / "stdin.log") {
+    std::ofstream out(path_, std::ios::binary);
+    std::vector<char> chunk(1 << 20);
+    while (std::cin.read(chunk.data(), static_cast<std::streamsize>(chunk.size())) || std::cin.gcount() > 0) {
+      out.write(chunk.data(), std::cin.gcount());
+    }
+    if (!out) throw std::runtime_error("cannot copy standard input to " + path_.string());
+  }
+  const fs::path& path() const { return path_; }
+
+ private:
+  fs::path path_;
 };
 
-Reading read_sources(const CaptureOptions& options, CaptureReport& report, Collector& collector) {
+struct Source {
+  std::string name;  // as given: a path, or "-"
+  fs::path path;     // what to read
+};
+
+// Numbers the records of each line (0, 1, ...), so the second pass finds
+// the same record again by (line, ordinal).
+class RecordCounter {
+ public:
+  std::size_t next(std::size_t line) {
+    ordinal_ = line == line_ ? ordinal_ + 1 : 0;
+    line_ = line;
+    return ordinal_;
+  }
+
+ private:
+  std::size_t line_ = 0, ordinal_ = 0;
+};
+
+// Pass 1: every record's header, without its payload (memory stays flat
+// in the size of the log). Sources that cannot be opened are fatal.
+std::vector<Invocation> read_headers(const std::vector<Source>& sources, const CaptureOptions& options,
+                                     CaptureReport& report, Collector& collector) {
   Grouper grouper;
-  auto on_record = [&](Json record, const Origin& origin) {
-    auto call = parse_logged_call(record, origin);
-    if (!call) return collector.skip(SkipReason::malformed, origin.describe(), "llm_call record: " + call.error());
-    ++report.records;
-    if (!call->has_payload()) return collector.skip(SkipReason::prod, origin.describe(), "", false);
-    std::string where = origin.describe();
-    if (!grouper.add(std::move(*call))) collector.skip(SkipReason::duplicate, where, "the same record (invocation, call and fingerprint) as an earlier line");
-  };
-  auto on_problem = [&](const Origin& origin, std::string message) {
-    collector.skip(SkipReason::malformed, origin.describe(), std::move(message));
-  };
-  for (const auto& source : options.sources) {
-    ReadStats stats;
-    if (source == "-") {
-      stats = read_log(std::cin, "-", options.read, on_record, on_problem);
-    } else {
-      std::ifstream file(source, std::ios::binary);
-      if (!file) {
-        report.fatal = fmt::format("cannot open {}: {}", source, std::strerror(errno));
-        return {};
-      }
-      stats = read_log(file, source, options.read, on_record, on_problem);
+  for (const auto& source : sources) {
+    std::ifstream file(source.path, std::ios::binary);
+    if (!file) {
+      report.fatal = fmt::format("cannot open {}: {}", source.name, std::strerror(errno));
+      return {};
     }
+    RecordCounter counter;
+    auto on_record = [&](Json record, const Origin& origin) {
+      std::size_t ordinal = counter.next(origin.line);
+      auto call = parse_logged_call(record, origin);
+      if (!call) return collector.skip(SkipReason::malformed, origin.describe(), "llm_call record: " + call.error());
+      ++report.records;
+      if (!call->has_payload()) return collector.skip(SkipReason::prod, origin.describe(), "", false);
+      call->ordinal = ordinal;
+      call->request = call->response = call->input = nullptr;
+      std::string where = origin.describe();
+      if (!grouper.add(std::move(*call))) {
+        collector.skip(SkipReason::duplicate, where, "the same record (invocation, call and fingerprint) as an earlier line");
+      }
+    };
+    auto on_problem = [&](const Origin& origin, std::string message) {
+      collector.skip(SkipReason::malformed, origin.describe(), std::move(message));
+    };
+    ReadStats stats = read_log(file, source.name, options.read, on_record, on_problem);
     ++report.sources;
     report.lines += stats.lines;
     report.bytes += stats.bytes;
     report.control_messages += stats.control_messages;
   }
-  return {grouper.take()};
+  return grouper.take();
+}
+
+// Pass 2: the payloads of the chosen invocations' calls, read again from
+// their sources. Problems were reported by pass 1.
+void read_payloads(const std::vector<Source>& sources, const CaptureOptions& options,
+                   std::vector<Invocation*>& chosen) {
+  std::map<std::string, std::map<std::pair<std::size_t, std::size_t>, LoggedCall*>> wanted;  // by source name
+  for (Invocation* invocation : chosen) {
+    for (auto& call : invocation->calls) wanted[call.origin.source][{call.origin.line, call.ordinal}] = &call;
+  }
+  for (const auto& source : sources) {
+    auto calls = wanted.find(source.name);
+    if (calls == wanted.end()) continue;
+    std::ifstream file(source.path, std::ios::binary);
+    RecordCounter counter;
+    auto on_record = [&](Json record, const Origin& origin) {
+      std::size_t ordinal = counter.next(origin.line);
+      auto it = calls->second.find({origin.line, ordinal});
+      if (it == calls->second.end()) return;
+      LoggedCall& call = *it->second;
+      call.request = std::move(record["request"]);
+      call.response = std::move(record["response"]);
+      call.input = std::move(record["input"]);
+    };
+    read_log(file, source.name, options.read, on_record, [](const Origin&, const std::string&) {});
+  }
 }
 
 // Whole, wanted, and new: the invocations that may become cases, in log order.
-std::vector<const Invocation*> eligible(const std::vector<Invocation>& invocations, const CaptureOptions& options,
-                                        Collector& collector) {
+std::vector<Invocation*> eligible(std::vector<Invocation>& invocations, const CaptureOptions& options,
+                                  Collector& collector) {
   std::set<std::string> existing = existing_fingerprint_keys(options.eval_root);
   std::set<std::string> seen;
-  std::vector<const Invocation*> kept;
-  for (const auto& invocation : invocations) {
+  std::vector<Invocation*> kept;
+  for (auto& invocation : invocations) {
     std::string where = invocation.first().origin.describe();
     if (auto why = incomplete_reason(invocation); !why.empty()) {
       collector.skip(SkipReason::incomplete, where, why);
@@ -201,9 +266,9 @@ std::vector<const Invocation*> eligible(const std::vector<Invocation>& invocatio
   return kept;
 }
 
-std::vector<const Invocation*> choose(std::vector<const Invocation*> candidates, const CaptureOptions& options,
-                                      Collector& collector) {
-  std::vector<const Invocation*> chosen;
+std::vector<Invocation*> choose(std::vector<Invocation*> candidates, const CaptureOptions& options,
+                                Collector& collector) {
+  std::vector<Invocation*> chosen;
   if (options.sample) {
     for (std::size_t i : sample_indices(candidates.size(), *options.sample, options.seed)) chosen.push_back(candidates[i]);
   } else {
@@ -301,12 +366,24 @@ CaptureReport run_capture(const CaptureOptions& options) {
     report.fatal = fmt::format("{}: not a folder (the eval root to write cases under)", options.eval_root.string());
     return report;
   }
-  Reading reading = read_sources(options, report, collector);
-  if (!report.fatal.empty()) return report;
-  report.invocations = reading.invocations.size();
-  auto chosen = choose(eligible(reading.invocations, options, collector), options, collector);
   try {
-    for (const Invocation* invocation : chosen) capture_one(*invocation, options, *redactor, report, collector);
+    std::optional<StagingFolder> spool;
+    std::vector<Source> sources;
+    for (const auto& name : options.sources) {
+      if (name != "-") {
+        sources.push_back({name, name});
+        continue;
+      }
+      if (!spool) spool.emplace();
+      SpooledInput input(spool->path());
+      sources.push_back({name, input.path()});
+    }
+    std::vector<Invocation> invocations = read_headers(sources, options, report, collector);
+    if (!report.fatal.empty()) return report;
+    report.invocations = invocations.size();
+    auto chosen = choose(eligible(invocations, options, collector), options, collector);
+    read_payloads(sources, options, chosen);
+    for (Invocation* invocation : chosen) capture_one(*invocation, options, *redactor, report, collector);
   } catch (const std::exception& error) {
     report.fatal = error.what();  // a write failed: the cases before it are written whole
   }

@@ -121,6 +121,11 @@ util::Expected<Draft, Refusal> draft_case(const Invocation& invocation, const Dr
   draft.agent = first.agent;
   const agents::Agent* agent = agents::find_agent(first.agent);
   if (!agent) return refuse(SkipReason::unknown_agent, fmt::format("no agent named '{}'", first.agent));
+  for (const auto& call : invocation.calls) {
+    if (call.request.is_null() || call.input.is_null() || call.response.is_null()) {
+      return refuse(SkipReason::unusable, fmt::format("call {}: the record's payload could not be read again (did the log change while capturing?)", call.call_index + 1));
+    }
+  }
   draft.input = redactor.redact(first.input);
   if (auto problems = agent->validate(draft.input); !problems.empty()) {
     return refuse(SkipReason::input_rejected,

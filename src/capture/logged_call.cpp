@@ -79,6 +79,7 @@ util::Expected<LoggedCall, std::string> parse_logged_call(const Json& record, Or
   call.response = fields.payload("response", true);
   call.input = fields.payload("input", false);
   if (!fields.problem().empty()) return util::unexpected(fields.problem());
+  call.payload = !call.request.is_null() && !call.input.is_null() && (!call.response.is_null() || call.failed());
   call.origin = std::move(origin);
   return call;
 }

@@ -15,9 +15,12 @@
 // is kept aside: reported, and copied to `rejected_dir` when one is given
 // (outside eval/, so the suite never loads it).
 //
-// Memory: the sources are read a line (or an event) at a time; what is kept
-// is the selected agents' non-prod records until the invocations are built,
-// and at most kMaxReportedProblems problems (the rest are only counted).
+// Memory: the sources are read a line (or an event) at a time, twice. The
+// first pass keeps each non-prod record's header only (agent, invocation,
+// fingerprint, time, where it is: a few hundred bytes); selection runs on
+// those; the second pass reads the payloads of the chosen invocations' calls
+// only. Standard input is copied to a private temporary file for the second
+// pass. At most kMaxReportedProblems problems are kept (the rest are counted).
 #include <array>
 #include <cstddef>
 #include <cstdint>

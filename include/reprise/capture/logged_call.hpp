@@ -23,10 +23,12 @@ struct LoggedCall {
   std::string request_id;
   std::string prompt_sha256;
   std::optional<double> cost_usd;
-  Json request, response, input;  // null in a prod record
+  Json request, response, input;  // null in a prod record, and until needed (see capture.hpp)
   Origin origin;
+  std::size_t ordinal = 0;  // which record of its line (a subscription or events line holds several)
+  bool payload = false;     // the record carries request, input and (unless it failed) response
 
-  bool has_payload() const { return !request.is_null() && !input.is_null() && (!response.is_null() || failed()); }
+  bool has_payload() const { return payload; }
   bool failed() const { return !error_category.empty(); }
 };
 
