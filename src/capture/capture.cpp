@@ -206,7 +206,9 @@ std::vector<Invocation> read_headers(const std::vector<Source>& sources, const C
     auto on_problem = [&](const Origin& origin, std::string message) {
       collector.skip(SkipReason::malformed, origin.describe(), std::move(message));
     };
-    ReadStats stats = read_log(file, source.name, options.read, on_record, on_problem);
+    ReadOptions first_pass = options.read;
+    first_pass.limits.headers_only = true;
+    ReadStats stats = read_log(file, source.name, first_pass, on_record, on_problem);
     ++report.sources;
     report.lines += stats.lines;
     report.bytes += stats.bytes;
@@ -227,6 +229,10 @@ void read_payloads(const std::vector<Source>& sources, const CaptureOptions& opt
     auto calls = wanted.find(source.name);
     if (calls == wanted.end()) continue;
     std::ifstream file(source.path, std::ios::binary);
+    std::set<std::size_t> lines;
+    for (const auto& [at, call] : calls->second) lines.insert(at.first);
+    ReadOptions second_pass = options.read;
+    second_pass.only_lines = &lines;
     RecordCounter counter;
     auto on_record = [&](Json record, const Origin& origin) {
       std::size_t ordinal = counter.next(origin.line);
@@ -237,7 +243,7 @@ void read_payloads(const std::vector<Source>& sources, const CaptureOptions& opt
       call.response = std::move(record["response"]);
       call.input = std::move(record["input"]);
     };
-    read_log(file, source.name, options.read, on_record, [](const Origin&, const std::string&) {});
+    read_log(file, source.name, second_pass, on_record, [](const Origin&, const std::string&) {});
   }
 }
 

@@ -70,7 +70,7 @@ Extractor::Extractor(RecordSink on_record, ProblemSink on_problem, ExtractorLimi
     : on_record_(std::move(on_record)), on_problem_(std::move(on_problem)), limits_(limits) {}
 
 void Extractor::line(std::string_view text, const Origin& origin) { this->text(text, origin, 0); }
-void Extractor::object(const Json& value, const Origin& origin) { this->value(value, origin, 0); }
+void Extractor::object(const Json& value, const Origin& origin) { this->value(Json(value), origin, 0); }
 void Extractor::cloudwatch_event(const Json& event, const Origin& origin) { this->event(event, origin, 0); }
 
 void Extractor::text(std::string_view input, Origin origin, int depth) {
@@ -107,15 +107,23 @@ void Extractor::text(std::string_view input, Origin origin, int depth) {
   std::string_view json_text = rest.substr(brace);
   Json parsed;
   try {
-    parsed = Json::parse(json_text);
+    if (limits_.headers_only) {
+      // A record's payload keys sit at depth 1 of the record's own text.
+      parsed = Json::parse(json_text, [](int level, Json::parse_event_t event, Json& parsed_key) {
+        return !(level == 1 && event == Json::parse_event_t::key &&
+                 (parsed_key == "request" || parsed_key == "response" || parsed_key == "input"));
+      });
+    } else {
+      parsed = Json::parse(json_text);
+    }
   } catch (const Json::parse_error& error) {
     shape("plain");
     return on_problem_(origin, "malformed JSON: " + util::excerpt(error.what(), 200));
   }
-  value(parsed, std::move(origin), depth);
+  value(std::move(parsed), std::move(origin), depth);
 }
 
-void Extractor::value(const Json& parsed, Origin origin, int depth) {
+void Extractor::value(Json parsed, Origin origin, int depth) {
   if (depth > kMaxDepth) return on_problem_(origin, "log shapes nested too deeply");
   auto shape = [&](const char* name) {
     if (origin.shape.empty()) origin.shape = name;
@@ -127,7 +135,7 @@ void Extractor::value(const Json& parsed, Origin origin, int depth) {
   if (auto event = parsed.find("event"); event != parsed.end()) {
     if (*event != "llm_call") return;  // another event that mentions llm_call somewhere
     shape("plain");
-    return on_record_(parsed, origin);
+    return on_record_(std::move(parsed), origin);
   }
   if (auto awslogs = parsed.find("awslogs"); awslogs != parsed.end()) {
     shape("subscription");
@@ -147,7 +155,7 @@ void Extractor::value(const Json& parsed, Origin origin, int depth) {
     if (auto id = string_field(parsed, "requestId"); !id.empty()) origin.lambda_request_id = id;
     if (auto time = string_field(parsed, "timestamp"); !time.empty()) origin.log_time = time;
     if (message->is_string()) return text(message->get_ref<const std::string&>(), std::move(origin), depth + 1);
-    return value(*message, std::move(origin), depth + 1);
+    return value(std::move(*message), std::move(origin), depth + 1);
   }
   // An object that mentions llm_call without being a record or a known
   // wrapper: someone else's log line. Not ours to judge.

@@ -171,6 +171,7 @@ void read_lines(std::istream& in, Extractor& extractor, const Origin& base, cons
   Origin origin = base;
   while (reader.next(line)) {
     origin.line = line.number;
+    if (options.only_lines && !options.only_lines->contains(line.number)) continue;
     if (line.too_long) {
       on_problem(origin, fmt::format("line longer than {} bytes; skipped", options.max_line_bytes));
       continue;

@@ -16,7 +16,7 @@ bool is_sha256_hex(const std::string& text) {
 // Reads fields, remembering the first problem.
 class Fields {
  public:
-  explicit Fields(const Json& record) : record_(record) {}
+  explicit Fields(Json& record) : record_(record) {}
 
   std::string text(const char* key, bool required) {
     auto it = record_.find(key);
@@ -34,7 +34,7 @@ class Fields {
     auto it = record_.find(key);
     if (it == record_.end() || it->is_null()) return nullptr;
     if (object && !it->is_object()) fail(key, fmt::format("expected an object, got {}", it->type_name()));
-    return *it;
+    return std::move(*it);
   }
   const std::string& problem() const { return problem_; }
   void fail(const char* key, const std::string& why) {
@@ -42,13 +42,13 @@ class Fields {
   }
 
  private:
-  const Json& record_;
+  Json& record_;
   std::string problem_;
 };
 
 }  // namespace
 
-util::Expected<LoggedCall, std::string> parse_logged_call(const Json& record, Origin origin) {
+util::Expected<LoggedCall, std::string> parse_logged_call(Json record, Origin origin) {
   std::string schema = record.value("schema", "");
   if (!schema.empty() && !schema.starts_with("reprise.llm_call/1")) {
     return util::unexpected(fmt::format("unknown record schema '{}' (this reprise reads reprise.llm_call/1)", schema));
@@ -75,11 +75,13 @@ util::Expected<LoggedCall, std::string> parse_logged_call(const Json& record, Or
     if (call.error_category.empty()) call.error_category = "unknown";
   }
   if (auto cost = record.find("cost_usd"); cost != record.end() && cost->is_number()) call.cost_usd = cost->get<double>();
+  bool has_payload_keys = record.contains("request") || record.contains("response") || record.contains("input");
   call.request = fields.payload("request", true);
   call.response = fields.payload("response", true);
   call.input = fields.payload("input", false);
   if (!fields.problem().empty()) return util::unexpected(fields.problem());
-  call.payload = !call.request.is_null() && !call.input.is_null() && (!call.response.is_null() || call.failed());
+  call.payload = has_payload_keys ? !call.request.is_null() && !call.input.is_null() && (!call.response.is_null() || call.failed())
+                                  : call.environment == "non-prod";
   call.origin = std::move(origin);
   return call;
 }

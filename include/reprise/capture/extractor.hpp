@@ -45,6 +45,10 @@ struct Origin {
 
 struct ExtractorLimits {
   std::size_t max_inflated_bytes = 64u << 20;  // one subscription payload, decompressed
+  // Leave out a record's payloads (request, response, input) while parsing
+  // it: the JSON is still checked whole, but the big parts are never built.
+  // Capture's first pass, which selects on the record's header.
+  bool headers_only = false;
 };
 
 class Extractor {
@@ -65,7 +69,7 @@ class Extractor {
 
  private:
   void text(std::string_view text, Origin origin, int depth);
-  void value(const Json& value, Origin origin, int depth);
+  void value(Json value, Origin origin, int depth);
   void event(const Json& event, Origin origin, int depth);
   void subscription(const Json& awslogs, Origin origin, int depth);
   void decoded_subscription(const Json& data, Origin origin, int depth);

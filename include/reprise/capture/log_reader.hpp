@@ -12,6 +12,7 @@
 // `auto` looks at the first line: a lone "{" (or "[") opens a document.
 #include <cstddef>
 #include <istream>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -28,6 +29,9 @@ struct ReadOptions {
   // Provenance the output of `aws logs` does not carry itself (the log group
   // is a command-line argument of filter-log-events).
   std::string log_group, log_stream;
+  // Lines layout: look only at these lines (1-based), skipping the rest
+  // unparsed. Null: every line. Capture's second pass.
+  const std::set<std::size_t>* only_lines = nullptr;
 };
 
 struct ReadStats {

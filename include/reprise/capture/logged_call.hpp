@@ -32,8 +32,11 @@ struct LoggedCall {
   bool failed() const { return !error_category.empty(); }
 };
 
-// The record's fields, type-checked. Errors name the field:
-// "field 'call_index': expected an integer, got string".
-util::Expected<LoggedCall, std::string> parse_logged_call(const Json& record, Origin origin);
+// The record's fields, type-checked (the payloads are moved out of
+// `record`). Errors name the field: "field 'call_index': expected an
+// integer from 0". A record read with ExtractorLimits::headers_only has no
+// payload keys at all; it counts as carrying payloads when its environment
+// is "non-prod" (the call log writes them exactly then).
+util::Expected<LoggedCall, std::string> parse_logged_call(Json record, Origin origin);
 
 }  // namespace reprise::capture
