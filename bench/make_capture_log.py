@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
-"""Writes a large call log for bench/capture.sh: about one line in ten starts
-an agent invocation's llm_call records (non-prod, copied from
-fixtures/capture/plain.log with a fresh invocation id and time), one in a thousand a malformed
-llm_call line, the rest ordinary application lines. A block of about
+"""Writes a large call log for bench/capture.sh: about one line in ten an
+llm_call record, written as whole agent invocations (non-prod records
+copied from fixtures/capture/plain.log with a fresh invocation id and time;
+a chain's calls one after the other), one in a thousand a malformed llm_call
+line, the rest ordinary application lines. A block of about
 BLOCK_MB is generated once and repeated up to the size asked for, so the
 generator is not the benchmark's slow part.
 
@@ -33,7 +34,7 @@ while size < BLOCK_MB * 1024 * 1024:
     ts = "2026-11-%02dT%02d:%02d:%02d.%03dZ" % (1 + n % 28, n % 24, n % 60, (n * 7) % 60, n % 1000)
     if n % 1000 == 0:
         line = '{"event":"llm_call","schema":"reprise.llm_call/1","timestamp":"%s","agent":"coach_narr' % ts
-    elif n % 10 == 0:
+    elif n % 17 == 0:  # invocations average 1.7 calls: about 10% of lines are llm_call records
         # A whole invocation (a chain's calls one after the other), as one agent run logs it.
         invocation_id = "inv_%016x" % random.getrandbits(64)
         calls = []
