@@ -255,10 +255,10 @@ std::vector<Invocation*> eligible(std::vector<Invocation>& invocations, const Ca
   std::vector<Invocation*> kept;
   for (auto& invocation : invocations) {
     std::string where = invocation.first().origin.describe();
-    if (auto why = incomplete_reason(invocation); !why.empty()) {
-      collector.skip(SkipReason::incomplete, where, why);
-    } else if (!matches(options.filter, invocation)) {
+    if (!matches(options.filter, invocation)) {
       collector.skip(SkipReason::filtered, where, "", false);
+    } else if (auto why = incomplete_reason(invocation); !why.empty()) {
+      collector.skip(SkipReason::incomplete, where, why);
     } else if (invocation.failed()) {
       collector.skip(SkipReason::failed_call, where, fmt::format("invocation {}: a call failed, so there is no answer to replay", invocation.id));
     } else if (!seen.insert(invocation.fingerprint_key()).second) {

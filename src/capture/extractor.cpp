@@ -4,6 +4,7 @@
 
 #include <chrono>
 
+#include "reprise/capture/json_skim.hpp"
 #include "reprise/capture/payload.hpp"
 #include "reprise/util/clock.hpp"
 #include "reprise/util/text.hpp"
@@ -107,12 +108,14 @@ void Extractor::text(std::string_view input, Origin origin, int depth) {
   std::string_view json_text = rest.substr(brace);
   Json parsed;
   try {
-    if (limits_.headers_only) {
-      // A record's payload keys sit at depth 1 of the record's own text.
-      parsed = Json::parse(json_text, [](int level, Json::parse_event_t event, Json& parsed_key) {
-        return !(level == 1 && event == Json::parse_event_t::key &&
-                 (parsed_key == "request" || parsed_key == "response" || parsed_key == "input"));
-      });
+    if (limits_.headers_only && json_text.find("\"request\"") != std::string_view::npos) {
+      // A record with payloads: parse its header only (see json_skim.hpp).
+      auto skimmed = skim_object(json_text, {"request", "response", "input"});
+      if (!skimmed) {
+        shape("plain");
+        return on_problem_(origin, "malformed JSON: " + skimmed.error());
+      }
+      parsed = Json::parse(skimmed->header);
     } else {
       parsed = Json::parse(json_text);
     }

@@ -17,6 +17,7 @@
 #include "reprise/capture/capture.hpp"
 #include "reprise/capture/case_draft.hpp"
 #include "reprise/capture/extractor.hpp"
+#include "reprise/capture/json_skim.hpp"
 #include "reprise/capture/line_reader.hpp"
 #include "reprise/capture/log_reader.hpp"
 #include "reprise/capture/payload.hpp"
@@ -663,4 +664,61 @@ TEST_CASE("fixtures/capture: every shape of the sample log yields the same recor
   Extracted prod = read_fixture("prod.log");
   CHECK(fingerprints(prod) == fingerprints(plain));
   for (const auto& found : prod.records) CHECK_FALSE(parse_logged_call(found.record, found.origin)->has_payload());
+}
+
+TEST_CASE("Extractor headers_only: payloads are left out, the JSON is still checked whole, and non-prod says there is one", "[capture]") {
+  Json record = {{"event", "llm_call"}, {"schema", "reprise.llm_call/1"}, {"timestamp", "2026-11-22T10:00:00.000Z"},
+                 {"environment", "non-prod"}, {"agent", "coach_narrative"}, {"invocation_id", "inv_1"}, {"call_index", 0},
+                 {"prompt_sha256", std::string(64, 'a')}, {"request", {{"model", "m"}}}, {"response", {{"id", "msg"}}},
+                 {"input", {{"user", {{"request", "nested keys stay"}}}}}};
+  std::vector<Json> found;
+  std::vector<std::string> problems;
+  ExtractorLimits limits;
+  limits.headers_only = true;
+  Extractor extractor([&](Json value, const Origin&) { found.push_back(std::move(value)); },
+                      [&](const Origin&, std::string message) { problems.push_back(std::move(message)); }, limits);
+  Json prod = record;
+  prod["environment"] = "prod";
+  prod.erase("request");
+  prod.erase("response");
+  prod.erase("input");
+  extractor.line(record.dump(), {});
+  extractor.line(prod.dump(), {});
+  std::string broken = record.dump();
+  broken.insert(broken.find("\"msg\"") + 4, "\x01");  // a control character inside the dropped response
+  extractor.line(broken, {});
+  REQUIRE(found.size() == 2);
+  CHECK(problems.size() == 1);
+  CHECK_FALSE(found[0].contains("request"));
+  CHECK_FALSE(found[0].contains("input"));
+  CHECK(found[0]["agent"] == "coach_narrative");
+  auto non_prod_call = parse_logged_call(found[0], {});
+  REQUIRE(non_prod_call);
+  CHECK(non_prod_call->has_payload());
+  CHECK(non_prod_call->request.is_null());
+  auto prod_call = parse_logged_call(found[1], {});
+  REQUIRE(prod_call);
+  CHECK_FALSE(prod_call->has_payload());
+}
+
+TEST_CASE("skim_object: drops the payload members, keeps the rest, and catches broken structure", "[capture]") {
+  auto skimmed = skim_object(R"( {"event":"llm_call","request":{"messages":[{"content":"a \"}] quoted"}]},"n":1.5e3,"input":null,"tail":[true]} )",
+                             {"request", "response", "input"});
+  REQUIRE(skimmed);
+  CHECK(skimmed->dropped_any);
+  CHECK(Json::parse(skimmed->header) == Json::parse(R"({"event":"llm_call","n":1.5e3,"tail":[true]})"));
+  CHECK(skim_object("{}", {"request"})->header == "{}");
+
+  auto error_of = [](std::string_view text) {
+    auto result = skim_object(text, {"request"});
+    return result ? std::string("ok") : result.error();
+  };
+  CHECK(error_of(R"({"a":1,"request":{"m":"cut short)") == "byte 32: unterminated string");  // at the end, where it ran out
+  CHECK(error_of(R"({"a":1,"request":{"m":[1,2}})") == "byte 26: mismatched bracket");  // the } closing a [
+  CHECK(error_of(R"({"a":1,"request":{"m":1})") == "byte 24: the object is not closed");
+  CHECK(error_of(R"({"a":1,"request":{"m":[1)") == "byte 24: unterminated object or array");
+  CHECK(error_of(R"({"a":1} {"b":2})") == "byte 8: text after the object");
+  CHECK(error_of(R"({"a" 1})") == "byte 5: expected ':'");
+  CHECK(error_of("{\"a\":\"tab\there\"}") == "byte 9: control character in a string");
+  CHECK(error_of(R"([1,2])") == "byte 0: expected '{'");
 }
