@@ -123,7 +123,7 @@ util::Expected<Draft, Refusal> draft_case(const Invocation& invocation, const Dr
   if (!agent) return refuse(SkipReason::unknown_agent, fmt::format("no agent named '{}'", first.agent));
   for (const auto& call : invocation.calls) {
     if (call.request.is_null() || call.input.is_null() || call.response.is_null()) {
-      return refuse(SkipReason::unusable, fmt::format("call {}: the record has no request, answer or input on the second read (a non-prod record without its payload, or the log changed while capturing)", call.call_index + 1));
+      return refuse(SkipReason::unusable, fmt::format("call {}: the record's request, answer or input could not be read on the second pass (malformed JSON inside them, a non-prod record without them, or the log changed while capturing)", call.call_index + 1));
     }
   }
   draft.input = redactor.redact(first.input);

@@ -17,9 +17,10 @@
 //
 // Memory: the sources are read a line (or an event) at a time, twice. The
 // first pass keeps each non-prod record's header only (agent, invocation,
-// fingerprint, time, where it is: a few hundred bytes); selection runs on
-// those; the second pass reads the payloads of the chosen invocations' calls
-// only. Standard input is copied to a private temporary file for the second
+// fingerprint, time, where it is: a few hundred bytes), skimming over the
+// payloads with a structural check (json_skim.hpp); selection runs on the
+// headers; the second pass parses in full only the lines of the chosen
+// invocations' calls (a payload that is not valid JSON is reported then). Standard input is copied to a private temporary file for the second
 // pass. At most kMaxReportedProblems problems are kept (the rest are counted).
 #include <array>
 #include <cstddef>

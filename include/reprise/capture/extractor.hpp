@@ -45,9 +45,10 @@ struct Origin {
 
 struct ExtractorLimits {
   std::size_t max_inflated_bytes = 64u << 20;  // one subscription payload, decompressed
-  // Leave out a record's payloads (request, response, input) while parsing
-  // it: the JSON is still checked whole, but the big parts are never built.
-  // Capture's first pass, which selects on the record's header.
+  // Leave out a record's payloads (request, response, input): they are
+  // skipped with a structural check only (json_skim.hpp) and the header is
+  // parsed. Capture's first pass, which selects on the record's header; the
+  // second pass parses the chosen records in full.
   bool headers_only = false;
 };
 
