@@ -48,7 +48,10 @@ while size < BLOCK_MB * 1024 * 1024:
     size += len(line) + 1
 block = ("\n".join(lines) + "\n").encode()
 with open(out_path, "wb") as out:
-    written = 0
+    written, copy = 0, 0
     while written < size_mb * 1024 * 1024:
-        out.write(block)
+        # Each copy of the block gets its own invocation ids (same length), so
+        # every invocation of the log is a distinct one to group.
+        out.write(block.replace(b'"invocation_id":"inv_', b'"invocation_id":"%03x_' % (copy % 4096)))
         written += len(block)
+        copy += 1

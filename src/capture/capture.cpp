@@ -196,6 +196,13 @@ std::vector<Invocation> read_headers(const std::vector<Source>& sources, const C
       if (!call) return collector.skip(SkipReason::malformed, origin.describe(), "llm_call record: " + call.error());
       ++report.records;
       if (!call->has_payload()) return collector.skip(SkipReason::prod, origin.describe(), "", false);
+      // An agent not asked for is not kept (memory). Every call of an
+      // invocation names its agent, and each invocation has one call 0, so
+      // counting those counts the invocations filtered out.
+      if (!options.filter.agents.empty() && !options.filter.agents.contains(call->agent)) {
+        if (call->call_index == 0) collector.skip(SkipReason::filtered, "", "", false);
+        return;
+      }
       call->ordinal = ordinal;
       call->request = call->response = call->input = nullptr;
       std::string where = origin.describe();

@@ -45,10 +45,15 @@ bool Grouper::add(LoggedCall call) {
   std::string key = call.invocation_id.empty()
                         ? fmt::format("line {} of {}", call.origin.line, call.origin.source)
                         : call.agent + "\n" + call.invocation_id;
-  if (!calls_seen_.insert(fmt::format("{}\n{}\n{}", key, call.call_index, call.prompt_sha256)).second) return false;
-  auto [it, inserted] = index_.emplace(key, invocations_.size());
-  if (inserted) invocations_.push_back({call.invocation_id.empty() ? key : call.invocation_id, {}});
-  invocations_[it->second].calls.push_back(std::move(call));
+  auto [it, inserted] = index_.emplace(std::move(key), invocations_.size());
+  if (inserted) invocations_.push_back({call.invocation_id.empty() ? it->first : call.invocation_id, {}});
+  auto& calls = invocations_[it->second].calls;
+  // An invocation has a handful of calls: a scan costs less memory than a set.
+  bool seen = std::any_of(calls.begin(), calls.end(), [&](const LoggedCall& other) {
+    return other.call_index == call.call_index && other.prompt_sha256 == call.prompt_sha256;
+  });
+  if (seen) return false;
+  calls.push_back(std::move(call));
   return true;
 }
 
@@ -58,7 +63,6 @@ std::vector<Invocation> Grouper::take() {
                      [](const LoggedCall& a, const LoggedCall& b) { return a.call_index < b.call_index; });
   }
   index_.clear();
-  calls_seen_.clear();
   return std::move(invocations_);
 }
 

@@ -69,7 +69,6 @@ class Grouper {
  private:
   std::vector<Invocation> invocations_;
   std::map<std::string, std::size_t> index_;
-  std::set<std::string> calls_seen_;
 };
 
 // Why an invocation cannot be whole ("call 1 of 2 is missing"), or empty.
