@@ -158,8 +158,8 @@ int main(int argc, char** argv) {
   std::string capture_status = "success", capture_layout = "auto";
   auto* capture = app.add_subcommand("capture", "turn non-prod llm_call log records into new cases (plain, Lambda, CloudWatch shapes)");
   capture->add_option("logs", capture_options.sources, "log files; - for standard input")->required();
-  capture->add_option("--agent", capture_options.filter.agents, "only this agent's invocations (repeatable)");
-  capture->add_option("--model", capture_options.filter.models, "only invocations with a call to this model (repeatable)");
+  capture->add_option("--agent", capture_options.filter.agents, "only this agent's invocations (repeatable)")->allow_extra_args(false);
+  capture->add_option("--model", capture_options.filter.models, "only invocations with a call to this model (repeatable)")->allow_extra_args(false);
   capture->add_option("--since", capture_options.filter.since, "only from this UTC time on (ISO 8601, e.g. 2026-11-22 or 2026-11-22T10:00)");
   capture->add_option("--until", capture_options.filter.until, "only before this UTC time (ISO 8601)");
   capture->add_option("--status", capture_status, "success (default), error or any")->check(CLI::IsMember({"success", "error", "any"}));
@@ -168,7 +168,8 @@ int main(int argc, char** argv) {
   capture->add_option("--seed", capture_options.seed, "the seed of --sample; the same seed picks the same cases")->capture_default_str();
   capture->add_option("--score-tolerance", capture_options.score_tolerance, "the expected score band: observed +/- this")
       ->capture_default_str()->check(CLI::Range(0.0, 1000.0));
-  capture->add_option("--secret-pattern", capture_options.secret_patterns, "an ECMAScript regex of a secret to redact, besides the built-in ones (repeatable)");
+  capture->add_option("--secret-pattern", capture_options.secret_patterns, "an ECMAScript regex of a secret to redact, besides the built-in ones (repeatable)")
+      ->allow_extra_args(false);
   capture->add_flag("--dry-run", capture_options.dry_run, "say what would be written; write nothing");
   capture->add_option("--format", capture_layout, "auto, lines, or document (pretty aws logs JSON output)")
       ->check(CLI::IsMember({"auto", "lines", "document"}))->capture_default_str();
@@ -179,7 +180,8 @@ int main(int argc, char** argv) {
 
   std::vector<std::string> scan_patterns;
   auto* secret_scan = app.add_subcommand("secret-scan", "exit 1 when a file under the eval root holds a secret-looking string (CI)");
-  secret_scan->add_option("--secret-pattern", scan_patterns, "an ECMAScript regex of a secret, besides the built-in ones (repeatable)");
+  secret_scan->add_option("--secret-pattern", scan_patterns, "an ECMAScript regex of a secret, besides the built-in ones (repeatable)")
+      ->allow_extra_args(false);
 
   try {
     app.parse(argc, argv);

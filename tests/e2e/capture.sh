@@ -167,9 +167,13 @@ capture_into sample2 "$WORK/json-log.log" --sample 5 --seed 7
 (cd "$WORK/sample1/eval" && find . -name '*.yaml' | sort) >"$WORK/sample1.list"
 (cd "$WORK/sample2/eval" && find . -name '*.yaml' | sort) >"$WORK/sample2.list"
 cmp -s "$WORK/sample1.list" "$WORK/sample2.list" || fail "--sample 5 --seed 7 chose different cases from the same records"
-capture_into dry "$WORK/plain.log" --dry-run --agent finance_chat --limit 2
+# Flags before the log too: --agent takes one value each time, never the log's name.
+mkdir -p "$WORK/dry/eval"
+run capture_dry "$REPRISE_CLI" --eval-root "$WORK/dry/eval" capture --dry-run --agent finance_chat --agent coach_narrative --limit 2 "$WORK/plain.log"
+expect_rc 0
 expect_line out "  would write: 2 case(s)"
-expect_text out "would write $WORK/dry/eval/finance_chat/cases/finance-chat-"
+expect_text out "would write $WORK/dry/eval/coach_narrative/cases/coach-narrative-"
+expect_no_text out "/content_polish/"
 [[ -z $(find "$WORK/dry/eval" -type f) ]] || fail "--dry-run wrote files"
 
 # From standard input.
