@@ -180,14 +180,13 @@ class RecordCounter {
 
 // Pass 1: every record's header, without its payload (memory stays flat
 // in the size of the log). Sources that cannot be opened are fatal.
-std::vector<Invocation> read_headers(const std::vector<Source>& sources, const CaptureOptions& options,
-                                     CaptureReport& report, Collector& collector) {
-  Grouper grouper;
+void read_headers(const std::vector<Source>& sources, const CaptureOptions& options, CaptureReport& report,
+                  Collector& collector, Grouper& grouper) {
   for (const auto& source : sources) {
     std::ifstream file(source.path, std::ios::binary);
     if (!file) {
       report.fatal = fmt::format("cannot open {}: {}", source.name, std::strerror(errno));
-      return {};
+      return;
     }
     RecordCounter counter;
     auto on_record = [&](Json record, const Origin& origin) {
@@ -204,10 +203,8 @@ std::vector<Invocation> read_headers(const std::vector<Source>& sources, const C
         return;
       }
       call->ordinal = ordinal;
-      call->request = call->response = call->input = nullptr;
-      std::string where = origin.describe();
-      if (!grouper.add(std::move(*call))) {
-        collector.skip(SkipReason::duplicate, where, "the same record (invocation, call and fingerprint) as an earlier line");
+      if (!grouper.add(*call)) {
+        collector.skip(SkipReason::duplicate, origin.describe(), "the same record (invocation, call and fingerprint) as an earlier line");
       }
     };
     auto on_problem = [&](const Origin& origin, std::string message) {
@@ -221,7 +218,6 @@ std::vector<Invocation> read_headers(const std::vector<Source>& sources, const C
     report.bytes += stats.bytes;
     report.control_messages += stats.control_messages;
   }
-  return grouper.take();
 }
 
 // Pass 2: the payloads of the chosen invocations' calls, read again from
@@ -245,22 +241,25 @@ void read_payloads(const std::vector<Source>& sources, const CaptureOptions& opt
       std::size_t ordinal = counter.next(origin.line);
       auto it = calls->second.find({origin.line, ordinal});
       if (it == calls->second.end()) return;
-      LoggedCall& call = *it->second;
-      call.request = std::move(record["request"]);
-      call.response = std::move(record["response"]);
-      call.input = std::move(record["input"]);
+      // The whole record again, now with its payloads and its full origin.
+      auto full = parse_logged_call(std::move(record), origin);
+      if (!full || full->prompt_sha256 != it->second->prompt_sha256) return;  // changed since: the draft says so
+      full->ordinal = ordinal;
+      *it->second = std::move(*full);
     };
     read_log(file, source.name, second_pass, on_record, [](const Origin&, const std::string&) {});
   }
 }
 
-// Whole, wanted, and new: the invocations that may become cases, in log order.
-std::vector<Invocation*> eligible(std::vector<Invocation>& invocations, const CaptureOptions& options,
-                                  Collector& collector) {
+// Whole, wanted, and new: the invocations that may become cases, in log
+// order. Only these are kept in full (Grouper::drain).
+std::vector<Invocation> eligible(Grouper& grouper, const CaptureOptions& options, CaptureReport& report,
+                                 Collector& collector) {
   std::set<std::string> existing = existing_fingerprint_keys(options.eval_root);
   std::set<std::string> seen;
-  std::vector<Invocation*> kept;
-  for (auto& invocation : invocations) {
+  std::vector<Invocation> kept;
+  grouper.drain([&](Invocation invocation) {
+    ++report.invocations;
     std::string where = invocation.first().origin.describe();
     if (!matches(options.filter, invocation)) {
       collector.skip(SkipReason::filtered, where, "", false);
@@ -273,9 +272,9 @@ std::vector<Invocation*> eligible(std::vector<Invocation>& invocations, const Ca
     } else if (existing.contains(invocation.fingerprint_key())) {
       collector.skip(SkipReason::existing_case, where, fmt::format("invocation {}: an existing case records the same request(s)", invocation.id));
     } else {
-      kept.push_back(&invocation);
+      kept.push_back(std::move(invocation));
     }
-  }
+  });
   return kept;
 }
 
@@ -391,10 +390,13 @@ CaptureReport run_capture(const CaptureOptions& options) {
       SpooledInput input(spool->path());
       sources.push_back({name, input.path()});
     }
-    std::vector<Invocation> invocations = read_headers(sources, options, report, collector);
+    Grouper grouper;
+    read_headers(sources, options, report, collector, grouper);
     if (!report.fatal.empty()) return report;
-    report.invocations = invocations.size();
-    auto chosen = choose(eligible(invocations, options, collector), options, collector);
+    std::vector<Invocation> wanted = eligible(grouper, options, report, collector);
+    std::vector<Invocation*> candidates;
+    for (auto& invocation : wanted) candidates.push_back(&invocation);
+    auto chosen = choose(std::move(candidates), options, collector);
     read_payloads(sources, options, chosen);
     for (Invocation* invocation : chosen) capture_one(*invocation, options, *redactor, report, collector);
   } catch (const std::exception& error) {

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <numeric>
 #include <random>
+#include <stdexcept>
 
 namespace reprise::capture {
 
@@ -41,29 +42,95 @@ std::string Invocation::fingerprint_key() const {
   return key;
 }
 
-bool Grouper::add(LoggedCall call) {
-  std::string key = call.invocation_id.empty()
-                        ? fmt::format("line {} of {}", call.origin.line, call.origin.source)
-                        : call.agent + "\n" + call.invocation_id;
-  auto [it, inserted] = index_.emplace(std::move(key), invocations_.size());
-  if (inserted) invocations_.push_back({call.invocation_id.empty() ? it->first : call.invocation_id, {}});
-  auto& calls = invocations_[it->second].calls;
+namespace {
+
+int hex_value(char c) { return c >= 'a' ? c - 'a' + 10 : c - '0'; }
+
+std::array<unsigned char, 32> fingerprint_bytes(const std::string& hex) {
+  std::array<unsigned char, 32> bytes{};
+  for (std::size_t i = 0; i < bytes.size() && 2 * i + 1 < hex.size(); ++i) {
+    bytes[i] = static_cast<unsigned char>(hex_value(hex[2 * i]) * 16 + hex_value(hex[2 * i + 1]));
+  }
+  return bytes;
+}
+
+std::string fingerprint_hex(const std::array<unsigned char, 32>& bytes) {
+  static constexpr char digits[] = "0123456789abcdef";
+  std::string hex;
+  hex.reserve(64);
+  for (unsigned char byte : bytes) {
+    hex.push_back(digits[byte >> 4]);
+    hex.push_back(digits[byte & 15]);
+  }
+  return hex;
+}
+
+}  // namespace
+
+std::uint16_t Grouper::intern(std::vector<std::string>& table, const std::string& value) {
+  for (std::size_t i = 0; i < table.size(); ++i) {
+    if (table[i] == value) return static_cast<std::uint16_t>(i);
+  }
+  if (table.size() >= UINT16_MAX) throw std::runtime_error("capture: more than 65535 distinct agents, models or files");
+  table.push_back(value);
+  return static_cast<std::uint16_t>(table.size() - 1);
+}
+
+bool Grouper::add(const LoggedCall& call) {
+  // prompt_sha256 is checked to be 64 lowercase hex digits by parse_logged_call.
+  Header header{call.timestamp, fingerprint_bytes(call.prompt_sha256), call.origin.line,
+                static_cast<std::uint32_t>(call.ordinal), call.call_index, intern(models_, call.model),
+                intern(sources_, call.origin.source), call.failed()};
+  std::uint16_t agent = intern(agents_, call.agent);
+  std::string key = call.invocation_id.empty() ? fmt::format("line {} of {}", call.origin.line, call.origin.source)
+                                               : call.agent + "\n" + call.invocation_id;
+  auto [it, inserted] = index_.emplace(std::move(key), groups_.size());
+  if (inserted) groups_.push_back({call.invocation_id, agent, {}});
+  auto& calls = groups_[it->second].calls;
   // An invocation has a handful of calls: a scan costs less memory than a set.
-  bool seen = std::any_of(calls.begin(), calls.end(), [&](const LoggedCall& other) {
-    return other.call_index == call.call_index && other.prompt_sha256 == call.prompt_sha256;
+  bool seen = std::any_of(calls.begin(), calls.end(), [&](const Header& other) {
+    return other.call_index == header.call_index && other.fingerprint == header.fingerprint;
   });
   if (seen) return false;
-  calls.push_back(std::move(call));
+  calls.push_back(std::move(header));
   return true;
 }
 
-std::vector<Invocation> Grouper::take() {
-  for (auto& invocation : invocations_) {
-    std::stable_sort(invocation.calls.begin(), invocation.calls.end(),
-                     [](const LoggedCall& a, const LoggedCall& b) { return a.call_index < b.call_index; });
-  }
+void Grouper::drain(const std::function<void(Invocation)>& each) {
   index_.clear();
-  return std::move(invocations_);
+  for (auto& group : groups_) {
+    std::stable_sort(group.calls.begin(), group.calls.end(),
+                     [](const Header& a, const Header& b) { return a.call_index < b.call_index; });
+    Invocation invocation;
+    for (const auto& header : group.calls) {
+      LoggedCall call;
+      call.timestamp = header.timestamp;
+      call.environment = "non-prod";
+      call.agent = agents_[group.agent];
+      call.invocation_id = group.id;
+      call.call_index = header.call_index;
+      call.model = models_[header.model];
+      if (header.failed) call.error_category = "failed";
+      call.prompt_sha256 = fingerprint_hex(header.fingerprint);
+      call.origin.source = sources_[header.source];
+      call.origin.line = header.line;
+      call.ordinal = header.ordinal;
+      call.payload = true;
+      invocation.calls.push_back(std::move(call));
+    }
+    invocation.id = group.id.empty() ? fmt::format("line {} of {}", group.calls.front().line, sources_[group.calls.front().source])
+                                     : group.id;
+    std::vector<Header>().swap(group.calls);  // give the memory back as we go
+    std::string().swap(group.id);
+    each(std::move(invocation));
+  }
+  groups_.clear();
+}
+
+std::vector<Invocation> Grouper::take() {
+  std::vector<Invocation> invocations;
+  drain([&](Invocation invocation) { invocations.push_back(std::move(invocation)); });
+  return invocations;
 }
 
 std::string incomplete_reason(const Invocation& invocation) {

@@ -5,7 +5,9 @@
 // A case is one agent invocation: the calls sharing an invocation_id (a
 // chain, a tool loop), ordered by call_index. A record without an
 // invocation id is an invocation of its own.
+#include <array>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <set>
 #include <string>
@@ -57,18 +59,44 @@ struct Invocation {
 };
 
 // Collects records into invocations, in the order their first call appears.
+//
+// Memory: a record is kept as a compact header (about 150 bytes: the
+// fingerprint as 32 bytes, agent, model and file interned, the origin as
+// file and line), not as a LoggedCall (about 1 KB with its strings). An
+// Invocation of LoggedCalls (without payloads, and with only the file and
+// line of their origin) is built one at a time by drain(), so a caller that
+// keeps only the invocations it wants never holds the others in full.
 class Grouper {
  public:
   // False, and the record dropped, when the invocation already has this call
   // with the same fingerprint: the same line read twice (a log shipped or
   // passed twice), a duplicate, not a broken invocation.
-  bool add(LoggedCall call);
-  // Each invocation's calls sorted by call_index.
-  std::vector<Invocation> take();
+  bool add(const LoggedCall& call);
+  // Each invocation in order, its calls sorted by call_index; the headers
+  // are freed as they are handed over.
+  void drain(const std::function<void(Invocation)>& each);
+  std::vector<Invocation> take();  // drain() into a vector
 
  private:
-  std::vector<Invocation> invocations_;
+  struct Header {
+    std::string timestamp;
+    std::array<unsigned char, 32> fingerprint{};
+    std::uint64_t line = 0;
+    std::uint32_t ordinal = 0;
+    std::int32_t call_index = 0;
+    std::uint16_t model = 0, source = 0;
+    bool failed = false;
+  };
+  struct Group {
+    std::string id;  // the invocation id, or "" for a record without one
+    std::uint16_t agent = 0;
+    std::vector<Header> calls;
+  };
+  std::uint16_t intern(std::vector<std::string>& table, const std::string& value);
+
+  std::vector<Group> groups_;
   std::map<std::string, std::size_t> index_;
+  std::vector<std::string> agents_, models_, sources_;
 };
 
 // Why an invocation cannot be whole ("call 1 of 2 is missing"), or empty.
