@@ -16,11 +16,14 @@
 // (outside eval/, so the suite never loads it).
 //
 // Memory: the sources are read a line (or an event) at a time, twice. The
-// first pass keeps each non-prod record's header only (agent, invocation,
-// fingerprint, time, where it is: a few hundred bytes), skimming over the
+// first pass keeps each non-prod record of the agents asked for as a compact
+// header (Grouper: fingerprint, agent, model, time, file and line: about 150
+// bytes), skimming over the
 // payloads with a structural check (json_skim.hpp); selection runs on the
-// headers; the second pass parses in full only the lines of the chosen
-// invocations' calls (a payload that is not valid JSON is reported then). Standard input is copied to a private temporary file for the second
+// headers, building an invocation in full only while it is looked at and
+// keeping only those that may become cases; the second pass parses in full
+// only the lines of the chosen invocations' calls (a payload that is not
+// valid JSON is reported then). Standard input is copied to a private temporary file for the second
 // pass. At most kMaxReportedProblems problems are kept (the rest are counted).
 #include <array>
 #include <cstddef>
