@@ -247,7 +247,14 @@ void read_payloads(const std::vector<Source>& sources, const CaptureOptions& opt
       full->ordinal = ordinal;
       *it->second = std::move(*full);
     };
-    read_log(file, source.name, second_pass, on_record, [](const Origin&, const std::string&) {});
+    // A line the first pass skimmed may still hold a payload that is not
+    // JSON: say so on its calls (the draft reports it as malformed).
+    auto on_problem = [&](const Origin& origin, const std::string& message) {
+      for (auto it = calls->second.lower_bound({origin.line, 0}); it != calls->second.end() && it->first.first == origin.line; ++it) {
+        if (it->second->request.is_null()) it->second->reread_problem = message;
+      }
+    };
+    read_log(file, source.name, second_pass, on_record, on_problem);
   }
 }
 

@@ -122,6 +122,7 @@ util::Expected<Draft, Refusal> draft_case(const Invocation& invocation, const Dr
   const agents::Agent* agent = agents::find_agent(first.agent);
   if (!agent) return refuse(SkipReason::unknown_agent, fmt::format("no agent named '{}'", first.agent));
   for (const auto& call : invocation.calls) {
+    if (!call.reread_problem.empty()) return refuse(SkipReason::malformed, call.reread_problem);
     if (call.request.is_null() || call.input.is_null() || call.response.is_null()) {
       return refuse(SkipReason::unusable, fmt::format("call {}: the record's request, answer or input could not be read on the second pass (malformed JSON inside them, a non-prod record without them, or the log changed while capturing)", call.call_index + 1));
     }

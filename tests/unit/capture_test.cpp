@@ -722,3 +722,22 @@ TEST_CASE("skim_object: drops the payload members, keeps the rest, and catches b
   CHECK(error_of("{\"a\":\"tab\there\"}") == "byte 9: control character in a string");
   CHECK(error_of(R"([1,2])") == "byte 0: expected '{'");
 }
+
+TEST_CASE("capture: a payload sound in structure but not JSON is reported as malformed on the second pass", "[capture]") {
+  BundledCase bundled("coach_narrative", "steady-week-on-track");
+  std::string log = call_log_of(bundled.loaded, llm::LogEnvironment::non_prod);
+  // Brackets and strings stay balanced (the skim passes), but a bare word is no JSON value.
+  auto at = log.find("\"max_tokens\":");
+  REQUIRE(at != std::string::npos);
+  log.replace(at, std::string("\"max_tokens\":").size(), "\"max_tokens\":seven,\"was\":");
+  test::TempDir dir("capture-root");
+  fs::create_directories(dir / "eval");
+  CaptureReport report = capture_text(log, dir / "eval");
+  INFO(render_capture_report(report, false));
+  CHECK(report.records == 1);
+  CHECK(report.count(SkipReason::malformed) == 1);
+  REQUIRE(report.problems.size() == 1);
+  CHECK_THAT(report.problems[0].message, Catch::StartsWith("malformed JSON"));
+  CHECK(report.problems[0].where.ends_with(":1"));
+  CHECK(report.written() == 0);
+}

@@ -27,6 +27,7 @@ struct LoggedCall {
   Origin origin;
   std::size_t ordinal = 0;  // which record of its line (a subscription or events line holds several)
   bool payload = false;     // the record carries request, input and (unless it failed) response
+  std::string reread_problem;  // why the second pass could not read the record in full, if it could not
 
   bool has_payload() const { return payload; }
   bool failed() const { return !error_category.empty(); }
