@@ -8,6 +8,7 @@ find_package(fmt 9 REQUIRED)                 # libfmt-dev
 find_package(CLI11 2 REQUIRED)               # libcli11-dev
 find_package(Threads REQUIRED)
 find_package(CURL 7.88 REQUIRED)            # libcurl4-openssl-dev: the live transport
+find_package(ZLIB 1.2 REQUIRED)             # zlib1g-dev: gzip of CloudWatch subscription payloads (capture)
 # libcpp-httplib-dev ships no CMake package, only cpp-httplib.pc: the loopback fake API in tests.
 find_package(PkgConfig REQUIRED)
 pkg_check_modules(HTTPLIB REQUIRED IMPORTED_TARGET cpp-httplib)

@@ -7,6 +7,8 @@
 
 #include <iostream>
 
+#include "reprise/capture/capture.hpp"
+#include "reprise/capture/secret_scan.hpp"
 #include "reprise/eval/candidate.hpp"
 #include "reprise/eval/review.hpp"
 #include "reprise/eval/settings.hpp"
@@ -95,6 +97,25 @@ int run_pricing_check(std::string today) {
   return 0;
 }
 
+int run_capture_command(const std::string& eval_root, reprise::capture::CaptureOptions options) {
+  options.eval_root = eval_root;
+  auto report = reprise::capture::run_capture(options);
+  std::cout << reprise::capture::render_capture_report(report, options.dry_run);
+  return report.exit_code();
+}
+
+int run_secret_scan(const std::string& root, const std::vector<std::string>& patterns) {
+  auto redactor = reprise::capture::Redactor::with_patterns(patterns);
+  if (!redactor) {
+    std::cerr << "reprise secret-scan: " << redactor.error() << "\n";
+    return 2;
+  }
+  auto findings = reprise::capture::scan_tree_for_secrets(root, *redactor);
+  for (const auto& finding : findings) std::cout << display_path(finding.file) << ": " << finding.where << "\n";
+  std::cout << fmt::format("secret-scan: {}: {}\n", root, findings.empty() ? "no secret-looking strings" : fmt::format("{} finding(s)", findings.size()));
+  return findings.empty() ? 0 : 1;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -133,6 +154,35 @@ int main(int argc, char** argv) {
   auto* orphans = app.add_subcommand("orphans", "list candidates, completions and sidecars without a case, and cases without a completion");
   orphans->add_flag("--fail", fail_on_orphans, "exit 1 when there are any (for CI)");
 
+  reprise::capture::CaptureOptions capture_options;
+  std::string capture_status = "success", capture_layout = "auto";
+  auto* capture = app.add_subcommand("capture", "turn non-prod llm_call log records into new cases (plain, Lambda, CloudWatch shapes)");
+  capture->add_option("logs", capture_options.sources, "log files; - for standard input")->required();
+  capture->add_option("--agent", capture_options.filter.agents, "only this agent's invocations (repeatable)")->allow_extra_args(false);
+  capture->add_option("--model", capture_options.filter.models, "only invocations with a call to this model (repeatable)")->allow_extra_args(false);
+  capture->add_option("--since", capture_options.filter.since, "only from this UTC time on (ISO 8601, e.g. 2026-11-22 or 2026-11-22T10:00)");
+  capture->add_option("--until", capture_options.filter.until, "only before this UTC time (ISO 8601)");
+  capture->add_option("--status", capture_status, "success (default), error or any")->check(CLI::IsMember({"success", "error", "any"}));
+  capture->add_option("--limit", capture_options.limit, "at most this many new cases, the first in log order");
+  capture->add_option("--sample", capture_options.sample, "this many new cases, chosen at random (see --seed)");
+  capture->add_option("--seed", capture_options.seed, "the seed of --sample; the same seed picks the same cases")->capture_default_str();
+  capture->add_option("--score-tolerance", capture_options.score_tolerance, "the expected score band: observed +/- this")
+      ->capture_default_str()->check(CLI::Range(0.0, 1000.0));
+  capture->add_option("--secret-pattern", capture_options.secret_patterns, "an ECMAScript regex of a secret to redact, besides the built-in ones (repeatable)")
+      ->allow_extra_args(false);
+  capture->add_flag("--dry-run", capture_options.dry_run, "say what would be written; write nothing");
+  capture->add_option("--format", capture_layout, "auto, lines, or document (pretty aws logs JSON output)")
+      ->check(CLI::IsMember({"auto", "lines", "document"}))->capture_default_str();
+  capture->add_option("--log-group", capture_options.read.log_group, "the log group the input came from (aws logs output does not say)");
+  capture->add_option("--log-stream", capture_options.read.log_stream, "the log stream the input came from (get-log-events output does not say)");
+  capture->add_option("--rejected-dir", capture_options.rejected_dir, "copy cases that fail their check here (outside the eval root)");
+  capture->add_option("--max-line-bytes", capture_options.read.max_line_bytes, "longer lines are reported and skipped")->capture_default_str();
+
+  std::vector<std::string> scan_patterns;
+  auto* secret_scan = app.add_subcommand("secret-scan", "exit 1 when a file under the eval root holds a secret-looking string (CI)");
+  secret_scan->add_option("--secret-pattern", scan_patterns, "an ECMAScript regex of a secret, besides the built-in ones (repeatable)")
+      ->allow_extra_args(false);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {
@@ -144,6 +194,14 @@ int main(int argc, char** argv) {
     if (pricing_check->parsed()) return run_pricing_check(today);
     if (review->parsed()) return run_review_command(eval_root, review_options);
     if (orphans->parsed()) return run_orphans(eval_root, fail_on_orphans);
+    if (capture->parsed()) {
+      using reprise::capture::LogLayout;
+      using reprise::capture::StatusFilter;
+      capture_options.filter.status = capture_status == "error" ? StatusFilter::error : capture_status == "any" ? StatusFilter::any : StatusFilter::success;
+      capture_options.read.layout = capture_layout == "lines" ? LogLayout::lines : capture_layout == "document" ? LogLayout::document : LogLayout::automatic;
+      return run_capture_command(eval_root, capture_options);
+    }
+    if (secret_scan->parsed()) return run_secret_scan(eval_root, scan_patterns);
   } catch (const std::exception& error) {
     std::cerr << "reprise: " << error.what() << "\n";
     return 2;
