@@ -81,7 +81,11 @@ Client::Client(ClientConfig config, std::shared_ptr<Transport> transport, std::s
 CallResult Client::invoke(const Request& request, const CallContext& context, const DeltaCallback& on_delta) {
   const auto started_at = wall_clock_();
   const auto started = clock_->now();
-  const auto deadline = started + (config_.retry ? config_.retry->deadline : std::chrono::milliseconds::max() / 2);
+  // Without a retry policy (cached replay, dry run) a call has no deadline of
+  // its own. Ten years stands for "none": a steady_clock time point holds
+  // nanoseconds, so anything near milliseconds::max() would overflow.
+  constexpr auto kNoDeadline = std::chrono::hours(24 * 365 * 10);
+  const auto deadline = started + (config_.retry ? config_.retry->deadline : std::chrono::duration_cast<std::chrono::milliseconds>(kNoDeadline));
 
   Attempts primary = call_anthropic(request, deadline, on_delta);
   Attempts* answered = &primary;
