@@ -17,7 +17,13 @@ cd "$(dirname "$0")/.."
 size_mb=${SIZE_MB:-1024}
 runs=${RUNS:-3}
 reprise=${REPRISE_BIN:-build/release/tools/reprise}
-command -v jq >/dev/null || { echo "capture.sh: needs jq (apt-get install jq)" >&2; exit 1; }
+source bench/lib.sh
+[[ -n ${REPRISE_BIN:-} ]] || build_release
+ensure_gnu_time
+if ! command -v jq >/dev/null; then
+  log "installing jq, the baseline"
+  apt-get install -y -qq jq >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq jq >/dev/null; }
+fi
 work=$(mktemp -d "${TMPDIR:-/tmp}/reprise-bench-capture.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 log=${LOG:-$work/big.log}
@@ -32,6 +38,7 @@ bytes=$(stat -c %s "$log")
 measure() {
   local label=$1
   shift
+  wait_for_builds
   /usr/bin/time -f "%e %M" -o "$work/time.txt" "$@" >"$work/$label.out" 2>"$work/$label.err" || true
   cat "$work/time.txt"
 }
