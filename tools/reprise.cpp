@@ -17,6 +17,7 @@
 #include "reprise/llm/pricing.hpp"
 #include "reprise/util/clock.hpp"
 #include "reprise/util/environment.hpp"
+#include "reprise/util/files.hpp"
 
 namespace {
 
@@ -119,6 +120,7 @@ int run_secret_scan(const std::string& root, const std::vector<std::string>& pat
 }  // namespace
 
 int main(int argc, char** argv) {
+  reprise::util::report_file_size_limit_as_error();
   CLI::App app{"reprise: maintenance commands for the eval cases (the replay itself is reprise-eval)"};
   app.require_subcommand(1);
   std::string eval_root = settings_from_environment().eval_root.string();

@@ -91,12 +91,20 @@ std::string write_candidate(const LoadedCase& loaded, const std::vector<LiveCall
     sections.push_back(call.result->text());
     fixture.calls.push_back(candidate_call(call, at));
   }
+  auto completion = candidate_completion_path_for(loaded.spec.path);
   try {
     // The completion first: a candidate is complete once its sidecar exists, so
     // a run killed between the two renames leaves no sidecar pointing at a missing text.
-    util::write_file_atomically(candidate_completion_path_for(loaded.spec.path), join_completion(sections));
+    util::write_file_atomically(completion, join_completion(sections));
+  } catch (const std::exception& error) {
+    return error.what();
+  }
+  try {
     util::write_file_atomically(candidate_sidecar_path_for(loaded.spec.path), fixture_to_text(fixture));
   } catch (const std::exception& error) {
+    // Without its sidecar the completion is a candidate review can only reject: take it back now.
+    std::error_code ignored;
+    std::filesystem::remove(completion, ignored);
     return error.what();
   }
   return {};

@@ -22,9 +22,22 @@ std::string LoadError::render() const {
   if (pos.line <= 0) return fmt::format("{}: {}", file, message);
   std::string text = fmt::format("{}:{}:{}: {}", file, pos.line, pos.column, message);
   if (!source_line.empty()) {
+    // A long line (a 50 MB scalar) is shown as a window around the column, so
+    // an error stays a few lines on a terminal and in a test report.
+    constexpr std::size_t kShown = 120, kBefore = 60;
+    std::size_t caret = static_cast<std::size_t>(std::max(pos.column - 1, 0));
+    std::size_t start = caret > kBefore && source_line.size() > kShown ? std::min(caret - kBefore, source_line.size()) : 0;
+    std::string shown = source_line.substr(start, kShown);
+    if (start > 0) {
+      shown = "..." + shown;
+      caret = caret - start + 3;
+    }
+    if (start + kShown < source_line.size()) shown += "...";
+    for (char& c : shown) {
+      if (static_cast<unsigned char>(c) < 0x20 && c != '\t') c = '?';  // a NUL or a control byte would garble the terminal
+    }
     std::string gutter = fmt::format("{:>5}", pos.line);
-    text += fmt::format("\n{} | {}\n{} | {}^", gutter, source_line, std::string(gutter.size(), ' '),
-                        std::string(static_cast<std::size_t>(std::max(pos.column - 1, 0)), ' '));
+    text += fmt::format("\n{} | {}\n{} | {}^", gutter, shown, std::string(gutter.size(), ' '), std::string(caret, ' '));
   }
   return text;
 }

@@ -128,6 +128,15 @@ Loaded load_one(const Candidate& candidate, const fs::path& root, const LoadOpti
   std::string error;
   auto text = util::read_file(candidate.path, &error);
   if (!text) return broken(name, candidate.display, "cannot read the case file: " + error);
+  if (auto nul = text->find('\0'); nul != std::string::npos) {
+    // yaml-cpp stops reading at a NUL and would report keys after it as missing.
+    std::size_t line_start = text->rfind('\n', nul);  // nul is not '\n', so this is the newline before it
+    line_start = line_start == std::string::npos ? 0 : line_start + 1;
+    SourcePos at{1 + static_cast<int>(std::count(text->begin(), text->begin() + static_cast<std::ptrdiff_t>(nul), '\n')),
+                 1 + static_cast<int>(nul - line_start)};
+    return broken(name, candidate.display,
+                  {LoadError{candidate.display, at, "the case file holds a NUL byte: case files are UTF-8 text", line_of(*text, at.line)}});
+  }
   std::string digest = util::sha256_hex(*text);
   Companions files = read_companions(candidate.path, digest);
   if (cache) {

@@ -9,6 +9,10 @@ namespace reprise::eval {
 namespace {
 
 constexpr int kMaxDepth = 64;
+// Aliases share one node in yaml-cpp, but JSON copies it at every use: ten
+// levels of nine aliases each ("billion laughs") would be 3.4 billion values
+// and every gigabyte of memory. No case input comes near this many values.
+constexpr std::size_t kMaxValues = 100'000;
 
 bool is_plain(const YAML::Node& node) { return node.Tag() == "?" || node.Tag().empty(); }
 
@@ -62,8 +66,11 @@ Json plain_scalar(const std::string& text) {
   return text;
 }
 
-Json convert(const YAML::Node& node, const std::string& pointer, PositionMap* positions, int depth) {
+Json convert(const YAML::Node& node, const std::string& pointer, PositionMap* positions, int depth, std::size_t& values) {
   if (depth > kMaxDepth) throw std::runtime_error("nesting deeper than 64 levels");
+  if (++values > kMaxValues) {
+    throw std::runtime_error("more than 100000 values once aliases are expanded (an alias that repeats aliases?)");
+  }
   if (positions) (*positions)[pointer] = position_of(node);
   switch (node.Type()) {
     case YAML::NodeType::Null:
@@ -75,7 +82,7 @@ Json convert(const YAML::Node& node, const std::string& pointer, PositionMap* po
       Json array = Json::array();
       std::size_t index = 0;
       for (const auto& item : node) {
-        array.push_back(convert(item, pointer + "/" + std::to_string(index++), positions, depth + 1));
+        array.push_back(convert(item, pointer + "/" + std::to_string(index++), positions, depth + 1, values));
       }
       return array;
     }
@@ -84,7 +91,7 @@ Json convert(const YAML::Node& node, const std::string& pointer, PositionMap* po
       for (const auto& entry : node) {
         auto key = entry.first.Scalar();
         std::string child = pointer + "/" + pointer_token(key);
-        object[key] = convert(entry.second, child, positions, depth + 1);
+        object[key] = convert(entry.second, child, positions, depth + 1, values);
         // A key's own position is more useful than its value's for "unknown key" errors.
         if (positions && entry.second.IsScalar()) (*positions)[child] = position_of(entry.first);
       }
@@ -108,7 +115,8 @@ Json scalar_to_json(const YAML::Node& node) {
 }
 
 Json yaml_to_json(const YAML::Node& node, const std::string& pointer, PositionMap* positions) {
-  return convert(node, pointer, positions, 0);
+  std::size_t values = 0;
+  return convert(node, pointer, positions, 0, values);
 }
 
 }  // namespace reprise::eval

@@ -100,6 +100,8 @@ void write_file_atomically(const std::filesystem::path& path, std::string_view c
   }
 }
 
+void report_file_size_limit_as_error() { ::signal(SIGXFSZ, SIG_IGN); }
+
 int remove_abandoned_temporaries(const std::filesystem::path& folder) {
   int removed = 0;
   std::error_code ec;

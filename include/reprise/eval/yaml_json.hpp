@@ -18,7 +18,8 @@ namespace reprise::eval {
 using PositionMap = std::unordered_map<std::string, SourcePos>;  // JSON pointer -> position
 
 SourcePos position_of(const YAML::Node& node);
-// Throws std::runtime_error for an alias cycle or nesting deeper than 64 levels.
+// Throws std::runtime_error for an alias cycle, nesting deeper than 64 levels,
+// or more than 100,000 values once aliases are expanded (an alias bomb).
 Json yaml_to_json(const YAML::Node& node, const std::string& pointer, PositionMap* positions);
 // A scalar converted alone (for check operands).
 Json scalar_to_json(const YAML::Node& node);

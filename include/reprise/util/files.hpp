@@ -24,4 +24,10 @@ void write_file_atomically(const std::filesystem::path& path, std::string_view c
 // left alone. Returns how many were removed; never throws.
 int remove_abandoned_temporaries(const std::filesystem::path& folder);
 
+// A file size limit (ulimit -f) would kill the process with SIGXFSZ in the
+// middle of a write. Ignoring the signal turns it into an EFBIG error that
+// write_file_atomically reports with the path, so a run says what it could
+// not write and goes on. Called first thing by every tool that writes files.
+void report_file_size_limit_as_error();
+
 }  // namespace reprise::util
