@@ -215,7 +215,12 @@ TEST_CASE("CurlTransport: a self-signed certificate is refused; the request neve
   test::SelfSignedTlsServer server(test::sample_message_body());
   REQUIRE(server.post_without_verification("/v1/messages") == 200);  // the server itself answers
   REQUIRE(server.requests_answered() == 1);
-  auto result = call_url(server.base_url());
+  // A TLS handshake under a sanitizer on a loaded machine can take longer
+  // than short_transport's 200 ms: a timeout here would hide the refusal.
+  llm::CurlTransportOptions patient;
+  patient.connect_timeout = std::chrono::seconds(20);
+  patient.total_timeout = std::chrono::seconds(20);
+  auto result = call_url(server.base_url(), std::make_shared<llm::CurlTransport>(patient));
   REQUIRE_FALSE(result);
   CHECK(result.error().category == llm::ErrorCategory::network);
   CHECK_THAT(result.error().message, Catch::Contains("certificate"));
