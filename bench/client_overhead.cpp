@@ -49,6 +49,7 @@
 #include "reprise/llm/curl_transport.hpp"
 #include "reprise/llm/http.hpp"
 #include "reprise/llm/messages.hpp"
+#include "reprise/util/clock.hpp"
 
 namespace fs = std::filesystem;
 using namespace reprise;
@@ -429,17 +430,8 @@ std::string machine_line() {
                      load.substr(0, load.find(' ', load.find(' ', load.find(' ') + 1) + 1)));
 }
 
-std::string utc_now() {
-  std::time_t now = std::time(nullptr);
-  std::tm utc{};
-  gmtime_r(&now, &utc);
-  char text[32];
-  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &utc);
-  return text;
-}
-
 void render(const std::vector<Figure>& figures, const Options& options, std::ostream& out) {
-  out << fmt::format("reprise client-overhead benchmark - {}\n{}\n", utc_now(), machine_line());
+  out << fmt::format("reprise client-overhead benchmark - {}\n{}\n", reprise::util::utc_now_iso8601(), machine_line());
   out << fmt::format("{} repetitions; {} in-memory calls and {} loopback calls per mode and repetition; {} concurrent callers\n",
                      options.reps, options.memory_calls, options.loopback_calls, options.threads);
   out << "figures: median [min - max] over the repetitions; x base: median of the per-repetition ratios to the baseline\n\n";

@@ -13,11 +13,8 @@ namespace reprise::eval {
 namespace {
 
 bool is_credential(std::string_view name) {
-  auto equals = [name](std::string_view other) {
-    return name.size() == other.size() &&
-           std::equal(name.begin(), name.end(), other.begin(), [](char a, char b) { return std::tolower(a) == std::tolower(b); });
-  };
-  return equals("x-api-key") || equals("authorization") || equals("x-amz-security-token");
+  return llm::same_header_name(name, "x-api-key") || llm::same_header_name(name, "authorization") ||
+         llm::same_header_name(name, "x-amz-security-token");
 }
 
 // Stands in for a key the dry run must not fetch; the header shows "[REDACTED]" either way.

@@ -5,15 +5,15 @@
 
 namespace reprise::llm {
 
+bool same_header_name(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
+         });
+}
+
 std::optional<std::string> find_header(const Headers& headers, std::string_view name) {
-  auto same = [name](const std::string& candidate) {
-    return candidate.size() == name.size() &&
-           std::equal(candidate.begin(), candidate.end(), name.begin(), [](char a, char b) {
-             return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
-           });
-  };
   for (const auto& [key, value] : headers) {
-    if (same(key)) return value;
+    if (same_header_name(key, name)) return value;
   }
   return std::nullopt;
 }

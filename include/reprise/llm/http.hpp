@@ -19,6 +19,8 @@ using Headers = std::vector<std::pair<std::string, std::string>>;
 
 // Case-insensitive lookup, as HTTP header names are.
 std::optional<std::string> find_header(const Headers& headers, std::string_view name);
+// HTTP header names compare without regard to case (RFC 9110).
+bool same_header_name(std::string_view a, std::string_view b);
 
 struct HttpRequest {
   std::string method = "POST";
