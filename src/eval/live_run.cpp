@@ -5,7 +5,6 @@
 #include <chrono>
 #include <iostream>
 #include <set>
-#include <thread>
 
 #include "reprise/agents/registry.hpp"
 #include "reprise/eval/case.hpp"
@@ -17,6 +16,7 @@
 #include "reprise/llm/pricing.hpp"
 #include "reprise/util/clock.hpp"
 #include "reprise/util/files.hpp"
+#include "reprise/util/parallel.hpp"
 
 namespace reprise::eval {
 namespace {
@@ -149,31 +149,24 @@ LiveCaseResult LiveRun::run_case(const LoadedCase& loaded) {
 void LiveRun::run(const Suite& suite, const std::vector<std::size_t>& work,
                   std::vector<std::optional<LiveCaseResult>>& results) {
   auto started = std::chrono::steady_clock::now();
-  std::atomic<std::size_t> next{0};
-  auto worker = [&] {
-    for (std::size_t i = next++; i < work.size(); i = next++) {
-      const LoadedCase& loaded = suite.cases[work[i]];
-      bool over_budget = false;
-      {
-        std::lock_guard lock(spend_mutex_);
-        over_budget = options_.max_usd && spent_ >= *options_.max_usd;
-      }
-      LiveCaseResult result;
-      if (!over_budget) result = run_case(loaded);
-      {
-        std::lock_guard lock(spend_mutex_);
-        spent_ += result.usd;
-        if (result.status == LiveCaseResult::Status::call_failed) ++errors_;
-      }
-      double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-      progress(loaded, result, work.size(), elapsed);
-      results[work[i]] = std::move(result);
+  util::for_each_index(work.size(), options_.jobs, [&](std::size_t i) {
+    const LoadedCase& loaded = suite.cases[work[i]];
+    bool over_budget = false;
+    {
+      std::lock_guard lock(spend_mutex_);
+      over_budget = options_.max_usd && spent_ >= *options_.max_usd;
     }
-  };
-  std::vector<std::jthread> threads;
-  for (unsigned t = 1; t < options_.jobs && t < work.size(); ++t) threads.emplace_back(worker);
-  worker();
-  threads.clear();
+    LiveCaseResult result;
+    if (!over_budget) result = run_case(loaded);
+    {
+      std::lock_guard lock(spend_mutex_);
+      spent_ += result.usd;
+      if (result.status == LiveCaseResult::Status::call_failed) ++errors_;
+    }
+    double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    progress(loaded, result, work.size(), elapsed);
+    results[work[i]] = std::move(result);
+  });
   if (options_.progress_on_terminal) std::cerr << "\n";
 }
 

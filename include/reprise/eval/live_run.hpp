@@ -15,7 +15,6 @@
 // reaches the cap no further case starts. Cases already under way finish, so
 // the overshoot is at most `jobs` cases' calls; the cases never started are
 // reported as not run.
-#include <atomic>
 #include <cstdint>
 #include <map>
 #include <memory>
