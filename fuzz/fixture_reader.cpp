@@ -1,0 +1,34 @@
+// Fuzz target: the recorded answers, a sidecar (eval::parse_fixture) and a
+// completion file (eval::split_completion).
+// Properties: nothing throws; errors name the file; what the writers make of
+// an accepted input reads back to the same thing (reprise rewrites sidecars
+// when it stamps and completions when a candidate is accepted).
+#include <string>
+
+#include "fuzz_target.hpp"
+#include "reprise/eval/fixture.hpp"
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  using reprise::fuzz::require;
+  namespace eval = reprise::eval;
+  const auto text = reprise::fuzz::as_text(data, size);
+
+  const auto fixture = eval::parse_fixture(text, "fuzz.fixture.json");
+  if (fixture) {
+    const std::string written = eval::fixture_to_text(*fixture);
+    const auto again = eval::parse_fixture(written, "fuzz.fixture.json");
+    require(again.has_value(), "a sidecar fixture_to_text wrote reads back");
+    require(eval::fixture_to_text(*again) == written, "a rewritten sidecar is stable");
+  } else {
+    require(fixture.error().file == "fuzz.fixture.json", "a sidecar error names the file");
+  }
+
+  const auto sections = eval::split_completion(text, "fuzz.completion.txt");
+  if (sections) {
+    const auto again = eval::split_completion(eval::join_completion(*sections), "fuzz.completion.txt");
+    require(again.has_value() && *again == *sections, "a completion join_completion wrote splits into the same sections");
+  } else {
+    require(sections.error().file == "fuzz.completion.txt", "a completion error names the file");
+  }
+  return 0;
+}
