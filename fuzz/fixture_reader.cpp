@@ -2,7 +2,9 @@
 // completion file (eval::split_completion).
 // Properties: nothing throws; errors name the file; what the writers make of
 // an accepted input reads back to the same thing (reprise rewrites sidecars
-// when it stamps and completions when a candidate is accepted).
+// when it stamps and completions when a candidate is accepted), except a
+// section ending in CR, which the completion format cannot keep.
+#include <algorithm>
 #include <string>
 
 #include "fuzz_target.hpp"
@@ -24,10 +26,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   }
 
   const auto sections = eval::split_completion(text, "fuzz.completion.txt");
-  if (sections) {
+  // A section ending in CR is the one text the format cannot keep (fixture.hpp).
+  const auto ends_in_cr = [](const std::string& section) { return section.ends_with('\r'); };
+  if (sections && std::none_of(sections->begin(), sections->end(), ends_in_cr)) {
     const auto again = eval::split_completion(eval::join_completion(*sections), "fuzz.completion.txt");
     require(again.has_value() && *again == *sections, "a completion join_completion wrote splits into the same sections");
-  } else {
+  } else if (!sections) {
     require(sections.error().file == "fuzz.completion.txt", "a completion error names the file");
   }
   return 0;

@@ -148,8 +148,10 @@ std::string fixture_to_text(const Fixture& fixture) {
 }
 
 util::Expected<std::vector<std::string>, LoadError> split_completion(std::string_view text, const std::string& display_path) {
+  // The final LF, or CR LF (a file saved on Windows); a lone final CR is text.
   auto strip_final_newline = [](std::string section) {
-    if (!section.empty() && section.back() == '\n') section.pop_back();
+    if (section.empty() || section.back() != '\n') return section;
+    section.pop_back();
     if (!section.empty() && section.back() == '\r') section.pop_back();
     return section;
   };

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 namespace reprise::eval {
 
 std::string line_of(std::string_view text, int line) {
@@ -33,6 +35,10 @@ std::string LoadError::render() const {
       caret = caret - start + 3;
     }
     if (start + kShown < source_line.size()) shown += "...";
+    // A column past the line's end (a parser that counts line breaks
+    // differently, a lone CR) puts the caret just after the line, not
+    // thousands of blanks away.
+    caret = std::min(caret, shown.size());
     for (char& c : shown) {
       if (static_cast<unsigned char>(c) < 0x20 && c != '\t') c = '?';  // a NUL or a control byte would garble the terminal
     }

@@ -24,6 +24,7 @@ struct Candidate {
   fs::path path;
   std::string display;
   bool is_link = false;
+  std::string folder_error;  // set: `path` is a folder that could not be listed
 };
 
 BrokenCase broken(std::string test_name, const std::string& display, std::vector<LoadError> errors) {
@@ -34,18 +35,33 @@ BrokenCase broken(std::string test_name, const std::string& display, std::string
   return broken(std::move(test_name), display, {LoadError{display, {}, std::move(message), ""}});
 }
 
+// Collects the case files under `folder`. Links to folders are not followed.
+// A folder that cannot be listed becomes a candidate of its own, reported as
+// broken: skipping it would drop its cases from the run without a word.
+void walk(const fs::path& folder, const fs::path& root, const std::string& root_display, std::vector<Candidate>& found) {
+  auto display_of = [&](const fs::path& path) {
+    auto relative = path.lexically_relative(root);
+    return relative == "." ? root_display : (fs::path(root_display) / relative).generic_string();
+  };
+  std::error_code ec;
+  for (fs::directory_iterator it(folder, ec), end; !ec && it != end; it.increment(ec)) {
+    std::error_code type_ec;
+    const bool is_link = it->is_symlink(type_ec);
+    const bool is_folder = it->is_directory(type_ec);
+    if (is_folder && !is_link) {
+      walk(it->path(), root, root_display, found);
+      continue;
+    }
+    auto extension = it->path().extension();
+    if (is_folder || (extension != ".yaml" && extension != ".yml")) continue;
+    found.push_back({it->path(), display_of(it->path()), is_link, {}});
+  }
+  if (ec) found.push_back({folder, display_of(folder), false, "cannot read the folder (" + ec.message() + "): its cases cannot run"});
+}
+
 std::vector<Candidate> discover(const fs::path& root, const std::string& root_display) {
   std::vector<Candidate> found;
-  std::error_code ec;
-  for (fs::recursive_directory_iterator it(root, fs::directory_options::skip_permission_denied, ec), end; it != end;
-       it.increment(ec)) {
-    if (ec) break;
-    auto extension = it->path().extension();
-    if (extension != ".yaml" && extension != ".yml") continue;
-    if (it->is_directory(ec)) continue;
-    auto relative = it->path().lexically_relative(root);
-    found.push_back({it->path(), (fs::path(root_display) / relative).generic_string(), it->is_symlink(ec)});
-  }
+  walk(root, root, root_display, found);
   std::sort(found.begin(), found.end(), [](const Candidate& a, const Candidate& b) { return a.display < b.display; });
   return found;
 }
@@ -66,6 +82,13 @@ Companions read_companions(const fs::path& yaml, const std::string& case_digest)
   return files;
 }
 
+// Whether anything is at the path (a file that cannot be read, a folder, a
+// dangling link): then an unreadable companion is not a missing one.
+bool present(const fs::path& path) {
+  std::error_code ec;
+  return fs::symlink_status(path, ec).type() != fs::file_type::not_found && !ec;
+}
+
 // Checks and parses the completion and sidecar of a parsed case.
 Loaded attach_fixtures(Case spec, Companions files, const LoadOptions& options) {
   std::string name = spec.test_name();
@@ -75,6 +98,9 @@ Loaded attach_fixtures(Case spec, Companions files, const LoadOptions& options) 
   std::string fixture_display = fixture_path_for(spec.display_path).generic_string();
   if (!files.completion && !options.require_completion && !fs::exists(completion_path_for(spec.path))) {
     return LoadedCase{std::move(spec), {}, {}, std::move(files.inputs_digest), false};
+  }
+  if (!files.completion && present(completion_path_for(spec.path))) {
+    return broken(name, spec.display_path, {LoadError{completion_display, {}, "cannot read the completion file (" + files.completion_error + ")", ""}});
   }
   if (!files.completion) {
     return broken(name, spec.display_path,
@@ -86,6 +112,11 @@ Loaded attach_fixtures(Case spec, Companions files, const LoadOptions& options) 
   auto sections = split_completion(*files.completion, completion_display);
   if (!sections) return broken(name, spec.display_path, {sections.error()});
   LoadedCase loaded{std::move(spec), std::move(*sections), {}, std::move(files.inputs_digest), false};
+  // A sidecar that is there but cannot be read is an error in every mode:
+  // read as absent, stamping would write a new one over it.
+  if (!files.sidecar && present(fixture_path_for(loaded.spec.path))) {
+    return broken(name, loaded.spec.display_path, {LoadError{fixture_display, {}, "cannot read the fixture sidecar (" + files.sidecar_error + ")", ""}});
+  }
   if (!files.sidecar) {
     if (!options.require_fixture) return loaded;
     return broken(name, loaded.spec.display_path,
@@ -104,6 +135,7 @@ Loaded attach_fixtures(Case spec, Companions files, const LoadOptions& options) 
 
 Loaded load_one(const Candidate& candidate, const fs::path& root, const LoadOptions& options, CaseCache* cache) {
   auto relative = candidate.path.lexically_relative(root);
+  if (!candidate.folder_error.empty()) return broken("invalid/" + relative.generic_string(), candidate.display, candidate.folder_error);
   std::vector<std::string> parts;
   for (const auto& part : relative) parts.push_back(part.string());
   if (parts.size() != 3 || parts[1] != "cases") {

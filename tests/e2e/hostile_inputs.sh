@@ -3,7 +3,8 @@
 # 50 MB file is committed): an alias bomb, nesting 100,000 deep, a 50 MB
 # line, invalid UTF-8, a NUL byte, a case file linked from outside eval/, an
 # id with ../, names that differ only in case, a completion that is a
-# folder, and a file size limit hit while a live run writes candidates.
+# folder, unreadable case files, completions, sidecars and folders, and a
+# file size limit hit while a live run writes candidates.
 # Each: one clear error naming the file, in bounded time and memory; the
 # valid case beside them still passes; no accepted file changes.
 source "$(dirname "$0")/lib.sh"
@@ -71,10 +72,48 @@ expect_regex err "^$C/nul-byte.yaml:[0-9]+:[0-9]+: "
 expect_text err "$C/linked-out.yaml: the case file is a link to outside the eval folder; refusing to read it"
 expect_text err "$C/dot-dot.yaml:1:5: 'id' must be lowercase letters, digits, '-' or '_' (at most 100), got '../../escape'"
 expect_text err "$C/Steady-Week-On-Track.yaml:1:5: 'id' is 'steady-week-on-track' but the file is named 'Steady-Week-On-Track.yaml'"
-expect_text err "$C/folder-completion.completion.txt: missing completion file (is a directory, not a file)"
+expect_text err "$C/folder-completion.completion.txt: cannot read the completion file (is a directory, not a file)"
 expect_totals 1 9
 [[ "$(checksums eval)" == "$BEFORE" ]] || fail "reading hostile files changed a file under eval/"
 [[ ! -e ../escape.yaml && ! -e ../../escape.yaml ]] || fail "a path escaped the eval folder"
+
+# Unreadable files and folders. Root reads everything, so as root the
+# binaries run as nobody (setpriv); the cases folder is writable by them, so
+# a stamp that took an unreadable sidecar for a missing one would replace it.
+AS_USER=()
+if [[ $(id -u) -eq 0 ]]; then
+  command -v setpriv >/dev/null || fail "needs setpriv (util-linux) to run as a user permissions apply to"
+  AS_USER=(setpriv --reuid=65534 --regid=65534 --clear-groups)
+fi
+U=$WORK/unreadable
+mkdir -p "$U/$C" "$U/eval/finance_chat/cases"
+for id in $VALID unreadable-case unreadable-completion unreadable-sidecar; do
+  sed "s|^id: .*|id: $id|" "$C/$VALID.yaml" >"$U/$C/$id.yaml"
+  cp "$C/$VALID.completion.txt" "$U/$C/$id.completion.txt"
+  cp "$C/$VALID.fixture.json" "$U/$C/$id.fixture.json"
+done
+cp "$SOURCE_DIR"/eval/finance_chat/cases/* "$U/eval/finance_chat/cases/"
+chmod 755 "$WORK" "$U"
+chmod 777 "$U/$C"
+chmod 000 "$U/$C/unreadable-case.yaml" "$U/$C/unreadable-completion.completion.txt" "$U/$C/unreadable-sidecar.fixture.json" \
+  "$U/eval/finance_chat/cases"
+BEFORE=$(checksums "$U")
+cd "$U"
+run unreadable "${AS_USER[@]}" "$REPRISE_EVAL" --eval-root eval --no-cache
+expect_rc 1
+expect_text err "$C/unreadable-case.yaml: cannot read the case file: cannot open: Permission denied"
+expect_text err "$C/unreadable-completion.completion.txt: cannot read the completion file (cannot open: Permission denied)"
+expect_text err "$C/unreadable-sidecar.fixture.json: cannot read the fixture sidecar (cannot open: Permission denied)"
+expect_text err "eval/finance_chat/cases: cannot read the folder (Permission denied): its cases cannot run"
+expect_totals 1 4
+run unreadable_stamp "${AS_USER[@]}" "$REPRISE_CLI" --eval-root eval stamp
+expect_rc 1
+expect_text err "$C/unreadable-sidecar.fixture.json: cannot read the fixture sidecar (cannot open: Permission denied)"
+expect_line out "0 sidecar(s) written, 0 refused"
+cd "$WORK"
+chmod 755 "$U/eval/finance_chat/cases"
+chmod 644 "$U/$C"/*
+[[ "$(checksums "$U")" == "$BEFORE" ]] || fail "unreadable files were replaced or changed"
 
 # A file size limit while a live run writes candidates: each write fails with
 # the path, no half file is left, the accepted files are untouched.

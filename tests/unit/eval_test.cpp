@@ -125,6 +125,14 @@ TEST_CASE("split_completion: a single call is the text less one final newline", 
   CHECK(*split_completion("no newline", "c.txt") == std::vector<std::string>{"no newline"});
   CHECK(*split_completion("two\n\n", "c.txt") == std::vector<std::string>{"two\n"});
   CHECK(*split_completion("crlf\r\n", "c.txt") == std::vector<std::string>{"crlf"});
+  // A lone final CR is text, not a line end (found by fuzz/fixture_reader).
+  CHECK(*split_completion("lone cr\r", "c.txt") == std::vector<std::string>{"lone cr\r"});
+}
+
+TEST_CASE("LoadError::render: a column past the line's end puts the caret just after it", "[eval]") {
+  // Found by fuzz/case_loader: yaml-cpp reported column 3012 of a 32-byte line.
+  LoadError error{"c.yaml", {1, 3012}, "YAML syntax error", "id: short"};
+  CHECK(error.render() == "c.yaml:1:3012: YAML syntax error\n    1 | id: short\n      |          ^");
 }
 
 TEST_CASE("split_completion: one section per marker, empty sections allowed", "[eval]") {

@@ -4,7 +4,9 @@
 //
 // Completion file: one section per call. A single-call case is the text as
 // is; with several calls each section starts with a line
-// "=== reprise call k/N ===". A final newline is not part of a section.
+// "=== reprise call k/N ===". A final newline (LF, or CR LF) is not part of
+// a section, so a section's own final CR does not survive a write and a read:
+// an answer ending in CR is replayed without it.
 //
 // Sidecar: per call the fingerprint of the request the answer was recorded
 // for and, since stamping records it, that request itself, so a dry run can
