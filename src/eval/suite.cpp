@@ -3,14 +3,13 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <atomic>
 #include <map>
-#include <thread>
 #include <variant>
 
 #include "reprise/eval/case_cache.hpp"
 #include "reprise/eval/case_parser.hpp"
 #include "reprise/util/files.hpp"
+#include "reprise/util/parallel.hpp"
 #include "reprise/util/sha256.hpp"
 
 namespace fs = std::filesystem;
@@ -237,17 +236,8 @@ Suite load_suite(const fs::path& eval_root, const LoadOptions& options) {
   if (!options.cache_dir.empty()) cache = std::make_shared<CaseCache>(options.cache_dir, eval_root);
 
   std::vector<std::optional<Loaded>> results(candidates.size());
-  std::atomic<std::size_t> next{0};
-  auto worker = [&] {
-    for (std::size_t i = next++; i < candidates.size(); i = next++) {
-      results[i] = load_one(candidates[i], eval_root, options, cache.get());
-    }
-  };
-  unsigned jobs = options.jobs ? options.jobs : std::max(1u, std::thread::hardware_concurrency());
-  std::vector<std::jthread> threads;
-  for (unsigned t = 1; t < jobs && t < candidates.size(); ++t) threads.emplace_back(worker);
-  worker();
-  threads.clear();
+  util::for_each_index(candidates.size(), options.jobs,
+                       [&](std::size_t i) { results[i] = load_one(candidates[i], eval_root, options, cache.get()); });
 
   for (auto& result : results) {
     if (auto* loaded = std::get_if<LoadedCase>(&*result)) suite.cases.push_back(std::move(*loaded));
