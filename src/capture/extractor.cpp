@@ -64,6 +64,8 @@ std::string Origin::describe() const {
 }
 
 std::string iso_from_epoch_ms(long long milliseconds) {
+  constexpr long long kYear2262 = 9214646400000;  // 2262-01-01T00:00:00Z
+  if (milliseconds < 0 || milliseconds >= kYear2262) return {};
   return util::utc_timestamp_ms(std::chrono::system_clock::time_point(std::chrono::milliseconds(milliseconds)));
 }
 

@@ -158,6 +158,15 @@ std::vector<fs::path> files_under(const fs::path& root) {
 
 }  // namespace
 
+TEST_CASE("iso_from_epoch_ms: CloudWatch event times; none outside 1970-2261", "[capture]") {
+  CHECK(capture::iso_from_epoch_ms(1795000000000) == "2026-11-18T11:06:40.000Z");
+  CHECK(capture::iso_from_epoch_ms(0) == "1970-01-01T00:00:00.000Z");
+  CHECK(capture::iso_from_epoch_ms(9214646399999) == "2261-12-31T23:59:59.999Z");
+  // Found by fuzz/capture_subscription: year 2514 overflowed the clock's nanoseconds (UB).
+  CHECK(capture::iso_from_epoch_ms(17195000000021).empty());
+  CHECK(capture::iso_from_epoch_ms(-1).empty());
+}
+
 TEST_CASE("LineReader: lines, CRLF, a last line without newline", "[capture]") {
   std::istringstream in("one\r\ntwo\n\nthree");
   LineReader reader(in, 100);

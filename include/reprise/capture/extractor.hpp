@@ -81,7 +81,9 @@ class Extractor {
   std::size_t control_messages_ = 0;
 };
 
-// Milliseconds since the epoch as ISO 8601 UTC with milliseconds (CloudWatch's event times).
+// Milliseconds since the epoch as ISO 8601 UTC with milliseconds (CloudWatch's
+// event times); "" outside years 1970 to 2261: no log event has such a time,
+// and past 2262 the system clock's nanoseconds overflow.
 std::string iso_from_epoch_ms(long long milliseconds);
 
 }  // namespace reprise::capture
