@@ -40,6 +40,11 @@ std::optional<std::string_view> take(std::string_view& in) {
 
 Json pos_json(SourcePos pos) { return Json::array({pos.line, pos.column}); }
 SourcePos pos_from(const Json& json) { return {json.at(0).get<int>(), json.at(1).get<int>()}; }
+Json key_pos_json(const std::map<std::string, SourcePos, std::less<>>& positions) {
+  Json json = Json::object();
+  for (const auto& [key, pos] : positions) json[key] = pos_json(pos);
+  return json;
+}
 
 Json band_json(const std::optional<NumberBand>& band) {
   if (!band) return nullptr;
@@ -73,6 +78,7 @@ Json case_to_json(const Case& parsed) {
                         {"messages_not_contain", request.messages_not_contain},
                         {"tools", request.tools ? Json(*request.tools) : Json()},
                         {"pos", pos_json(request.pos)},
+                        {"key_pos", key_pos_json(request.key_pos)},
                         {"source", request.source}});
   }
   const VerdictBand& verdict = parsed.verdict;
@@ -117,6 +123,7 @@ Case case_from_json(const Json& json) {
     expectation.messages_not_contain = request.at("messages_not_contain").get<std::vector<std::string>>();
     if (!request.at("tools").is_null()) expectation.tools = request.at("tools").get<std::vector<std::string>>();
     expectation.pos = pos_from(request.at("pos"));
+    for (const auto& [key, pos] : request.at("key_pos").items()) expectation.key_pos.emplace(key, pos_from(pos));
     expectation.source = request.at("source");
     parsed.requests.push_back(std::move(expectation));
   }

@@ -369,6 +369,9 @@ class Parser {
     RequestExpectation expectation;
     expectation.pos = position_of(node);
     expectation.source = line_of(text_, expectation.pos.line);
+    for (auto key = node.begin(); key != node.end(); ++key) {
+      if (key->first.IsScalar()) expectation.key_pos[key->first.Scalar()] = position_of(key->first);
+    }
     if (auto call = node["call"]) {
       Json number = scalar_to_json(call);
       if (!number.is_number_integer() || number.get<long long>() < 1) error_at(call, "'call' must be a call number, 1 or more");

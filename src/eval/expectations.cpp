@@ -161,12 +161,13 @@ std::string all_text(const Json& value) {
 }
 
 void check_one_request(const RequestExpectation& expect, const Json& body, int call, std::vector<CheckResult>& results) {
+  // `what` is the check's key in the case file: a result is reported at that key's line.
   auto add = [&](bool passed, std::string what, std::string expected, std::string actual) {
-    results.push_back(result(passed, expect.pos, fmt::format("request (call {}): {}", call, what), std::move(expected), std::move(actual)));
+    results.push_back(result(passed, expect.pos_of(what), fmt::format("request (call {}): {}", call, what), std::move(expected), std::move(actual)));
   };
   // For the checks whose failure message quotes a whole prompt: built only on a failure.
   auto add_lazy = [&](bool passed, const char* what, const auto& expected, const auto& actual) {
-    results.push_back(lazy_result(passed, expect.pos, fmt::format("request (call {}): {}", call, what), expected, actual));
+    results.push_back(lazy_result(passed, expect.pos_of(what), fmt::format("request (call {}): {}", call, what), expected, actual));
   };
   if (expect.model) {
     std::string model = body.value("model", "");

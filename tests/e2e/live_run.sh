@@ -86,7 +86,7 @@ echo "live_run: [${SECONDS}s] dry run after an edit" >&2
 STEADY=eval/coach_narrative/cases/steady-week-on-track.yaml
 CHAIN=eval/content_polish/cases/chain-irregular-income-emergency-fund
 sed -i 's/income: 1850/income: 1950/; s/messages_contain: \["Maya", "Japan trip"\]/messages_contain: ["Maya", "Japan trip", "Kyoto"]/' "$STEADY"
-REQUEST_LINE=$(($(grep -n "^  request:" "$STEADY" | cut -d: -f1) + 1))  # request checks are reported at the first line of their block
+REQUEST_LINE=$(grep -n "^    messages_contain:" "$STEADY" | cut -d: -f1)  # a failed request check is reported at its own key
 rm "$CHAIN.completion.txt" "$CHAIN.fixture.json"
 run dry_edit dry
 expect_rc 1

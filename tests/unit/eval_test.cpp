@@ -894,6 +894,29 @@ TEST_CASE("check_requests: each request expectation, pass and fail", "[eval]") {
   CHECK(missing[0].message == "expected: a call 3\n  actual: 2 call(s) made");
 }
 
+TEST_CASE("check_requests: a failed check is reported at its own key's line", "[eval]") {
+  ParsedCase parsed = parse(kCase);
+  REQUIRE(parsed.errors.empty());
+  REQUIRE(parsed.value.requests.size() == 1u);
+  const RequestExpectation& expect = parsed.value.requests[0];
+  CHECK(expect.pos.line == 25);
+  CHECK(expect.pos_of("temperature").line == 27);
+  CHECK(expect.pos_of("temperature").column == 5);
+  CHECK(expect.pos_of("system_contains").line == 28);
+  CHECK(expect.pos_of("no_such_key").line == expect.pos.line);
+  Json body = {{"model", "claude-sonnet-4-5-20250929"}, {"max_tokens", 700}, {"temperature", 1.0},
+               {"system", "You are a weekly money coach."}, {"messages", Json::array()}, {"tools", Json::array()}};
+  std::vector<ObservedCall> calls{ObservedCall{"", body}};
+  int failed = 0;
+  for (const auto& result : check_requests(parsed.value.requests, calls)) {
+    if (result.passed) continue;
+    ++failed;
+    CHECK(result.expression == "request (call 1): temperature");
+    CHECK(result.pos.line == 27);
+  }
+  CHECK(failed == 1);
+}
+
 // ===========================================================================
 // The replay transport
 

@@ -6,6 +6,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -60,8 +61,16 @@ struct RequestExpectation {
   std::vector<std::string> messages_contain;
   std::vector<std::string> messages_not_contain;
   std::optional<std::vector<std::string>> tools;
-  SourcePos pos;
+  SourcePos pos;  // the block (the `request:` mapping)
   std::string source;
+  // Where each key of the block is written, so a failed check points at its
+  // own line ("messages_contain"), not at the block's first.
+  std::map<std::string, SourcePos, std::less<>> key_pos;
+
+  SourcePos pos_of(std::string_view key) const {
+    auto found = key_pos.find(key);
+    return found == key_pos.end() ? pos : found->second;
+  }
 };
 
 // The files beside a case file <id>.yaml: its accepted completion and its sidecar.
