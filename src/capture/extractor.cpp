@@ -121,7 +121,7 @@ void Extractor::text(std::string_view input, Origin origin, int depth) {
     } else {
       parsed = Json::parse(json_text);
     }
-  } catch (const Json::parse_error& error) {
+  } catch (const Json::exception& error) {  // parse_error, or out_of_range for a number beyond a double (1e999)
     shape("plain");
     return on_problem_(origin, "malformed JSON: " + util::excerpt(error.what(), 200));
   }
@@ -191,7 +191,7 @@ void Extractor::subscription(const Json& awslogs, Origin origin, int depth) {
   Json data;
   try {
     data = Json::parse(*inflated);
-  } catch (const Json::parse_error& error) {
+  } catch (const Json::exception& error) {  // parse_error, or out_of_range for a number beyond a double
     return on_problem_(origin, "subscription payload: the inflated data is not JSON: " + util::excerpt(error.what(), 200));
   }
   decoded_subscription(data, std::move(origin), depth);

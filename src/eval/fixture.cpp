@@ -4,6 +4,7 @@
 
 #include "reprise/llm/fingerprint.hpp"
 #include "reprise/llm/json_codec.hpp"
+#include "reprise/util/text.hpp"
 
 namespace reprise::eval {
 namespace {
@@ -98,6 +99,8 @@ util::Expected<Fixture, LoadError> parse_fixture(std::string_view text, const st
     SourcePos pos = position_at_byte(text, error.byte > 0 ? error.byte - 1 : 0);
     return unexpected(LoadError{display_path, pos, "fixture sidecar is not valid JSON: " + std::string(error.what()),
                                 line_of(text, pos.line)});
+  } catch (const Json::exception& error) {  // out_of_range: a number beyond a double (1e999), which has no byte offset
+    return unexpected(LoadError{display_path, {}, "fixture sidecar is not valid JSON: " + util::excerpt(error.what(), 200), ""});
   }
   auto fail = [&](std::string message) { return unexpected(LoadError{display_path, {}, std::move(message), ""}); };
   if (!json.is_object()) return fail("fixture sidecar must be a JSON object with a 'calls' array");

@@ -292,11 +292,13 @@ TEST_CASE("Extractor: bad input is a problem at its line, never a crash", "[capt
       R"({"event":"llm_call_summary","note":"mentions llm_call"})",              // 5 another event: not ours, not a problem
       R"(["llm_call"])",                                                         // 6 an array
       "\xff\xfe{\"event\":\"llm_call\",\"agent\":\"\xff\"}",                      // 7 invalid UTF-8 in a string
+      R"({"event":"llm_call","cost_usd":1e999})",                                // 8 a number beyond a double (found by fuzzing: threw)
   });
   CHECK(out.records.empty());
   std::map<std::size_t, std::string> by_line;
   for (const auto& problem : out.problems) by_line[problem.origin.line] = problem.message;
-  CHECK(by_line.size() == 6);
+  CHECK(by_line.size() == 7);
+  CHECK_THAT(by_line[8], Catch::StartsWith("malformed JSON") && Catch::Contains("number overflow"));
   CHECK_THAT(by_line[1], Catch::StartsWith("malformed JSON"));
   CHECK(by_line.count(2) == 1);
   CHECK_THAT(by_line[3], Catch::Contains("bad base64"));

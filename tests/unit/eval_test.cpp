@@ -243,6 +243,14 @@ TEST_CASE("parse_fixture: invalid JSON is reported at its line and column", "[ev
   CHECK(truncated.error().pos.column == 50);
 }
 
+TEST_CASE("parse_fixture: a number beyond a double is an error, not an exception", "[eval]") {
+  // Found by fuzz/fixture_reader: nlohmann throws out_of_range, not parse_error, for 1e999.
+  auto huge = parse_fixture(R"({"format":"reprise.fixture/1","calls":[{"cost_usd":1e999}]})", "h.fixture.json");
+  REQUIRE_FALSE(huge);
+  CHECK(huge.error().file == "h.fixture.json");
+  CHECK_THAT(huge.error().message, Catch::StartsWith("fixture sidecar is not valid JSON: ") && Catch::Contains("number overflow"));
+}
+
 TEST_CASE("parse_fixture: shape errors say what is wrong", "[eval]") {
   auto message = [](const char* text) {
     auto parsed = parse_fixture(text, "f.json");
