@@ -89,6 +89,9 @@ util::Expected<FixtureCall, std::string> call_from_json(const Json& json, std::s
   return call;
 }
 
+// How a call section's marker line starts: "=== reprise call k/N ===".
+constexpr std::string_view kCallMarker = "=== reprise call ";
+
 }  // namespace
 
 util::Expected<Fixture, LoadError> parse_fixture(std::string_view text, const std::string& display_path) {
@@ -158,8 +161,7 @@ util::Expected<std::vector<std::string>, LoadError> split_completion(std::string
     if (!section.empty() && section.back() == '\r') section.pop_back();
     return section;
   };
-  static constexpr std::string_view kMarker = "=== reprise call ";
-  if (text.substr(0, kMarker.size()) != kMarker) return std::vector<std::string>{strip_final_newline(std::string(text))};
+  if (text.substr(0, kCallMarker.size()) != kCallMarker) return std::vector<std::string>{strip_final_newline(std::string(text))};
 
   std::vector<std::string> sections;
   int declared_total = 0;
@@ -171,7 +173,7 @@ util::Expected<std::vector<std::string>, LoadError> split_completion(std::string
     ++line_number;
     int index = 0, total = 0;
     char tail[8] = {};
-    bool marker = line.substr(0, kMarker.size()) == kMarker &&
+    bool marker = line.substr(0, kCallMarker.size()) == kCallMarker &&
                   std::sscanf(std::string(line).c_str(), "=== reprise call %d/%d ===%7s", &index, &total, tail) == 2;
     if (marker) {
       if (index != static_cast<int>(sections.size()) + 1 || (declared_total != 0 && total != declared_total) || total < 1) {
@@ -200,7 +202,9 @@ util::Expected<std::vector<std::string>, LoadError> split_completion(std::string
 }
 
 std::string join_completion(const std::vector<std::string>& sections) {
-  if (sections.size() == 1) return sections[0] + "\n";
+  // One call is its bare text, unless that text starts like a marker: read
+  // back bare, it would be taken for a (malformed) marker line.
+  if (sections.size() == 1 && !sections[0].starts_with(kCallMarker)) return sections[0] + "\n";
   std::string text;
   for (std::size_t i = 0; i < sections.size(); ++i) {
     text += fmt::format("=== reprise call {}/{} ===\n", i + 1, sections.size());

@@ -143,7 +143,8 @@ TEST_CASE("split_completion: one section per marker, empty sections allowed", "[
 
 TEST_CASE("join_completion and split_completion round trip", "[eval]") {
   for (const auto& sections : std::vector<std::vector<std::string>>{
-           {"only"}, {""}, {"", "after a tool call"}, {"first\n", "second\n\nwith blank"}, {"a", "b", "c"}}) {
+           {"only"}, {""}, {"", "after a tool call"}, {"first\n", "second\n\nwith blank"}, {"a", "b", "c"},
+           {"=== reprise call of a section that starts like a marker (found by fuzz/fixture_reader)"}}) {
     std::string joined = join_completion(sections);
     auto split = split_completion(joined, "c.txt");
     REQUIRE(split);
