@@ -87,7 +87,10 @@ CallResult Client::invoke(const Request& request, const CallContext& context, co
   constexpr auto kNoDeadline = std::chrono::hours(24 * 365 * 10);
   const auto deadline = started + (config_.retry ? config_.retry->deadline : std::chrono::duration_cast<std::chrono::milliseconds>(kNoDeadline));
 
-  Attempts primary = call_anthropic(request, deadline, on_delta);
+  // The fallback's share of the deadline is kept from the primary (retry.hpp).
+  auto primary_deadline = deadline;
+  if (bedrock_ && config_.retry) primary_deadline -= std::min(config_.retry->fallback_reserve, config_.retry->deadline / 2);
+  Attempts primary = call_anthropic(request, primary_deadline, on_delta);
   Attempts* answered = &primary;
   std::optional<Attempts> secondary;
   if (!primary.result && bedrock_ && primary.fallback_worthy()) {
@@ -173,9 +176,15 @@ Client::Attempts Client::send_with_retries(const Build& build, const Parse& pars
       attempts.result = unexpected(std::move(http_request.error()));
       return attempts;
     }
-    // With a RetryPolicy the deadline bounds the attempt too, not only the waits between attempts.
+    // With a RetryPolicy the deadline bounds the attempt too, not only the waits
+    // between attempts; with none of it left (a fallback after a primary that
+    // used it all) the attempt is not sent: it is a timeout.
     if (config_.retry) {
       http_request->timeout = std::chrono::ceil<std::chrono::milliseconds>(deadline - clock_->now());
+      if (*http_request->timeout <= std::chrono::milliseconds(0)) {
+        attempts.last = HttpResponse{0, {}, {}, TransportFailure{TransportFailure::Kind::timeout, "the call's deadline passed before this attempt"}};
+        break;
+      }
     }
     ++attempts.count;
     attempts.last = transport_->send(*http_request);

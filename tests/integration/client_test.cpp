@@ -517,6 +517,30 @@ TEST_CASE("Fallback: Anthropic overloaded on every attempt -> one alert, then Be
   CHECK(text.find(kApiKey) == std::string::npos);
 }
 
+TEST_CASE("Fallback: an Anthropic attempt that hangs still leaves Bedrock its reserve of the deadline", "[net][fallback]") {
+  Fakes fakes;
+  // Answers only after the whole call's deadline: without the reserve the
+  // attempt would run until the deadline and Bedrock would get no time.
+  fakes.anthropic.push({200, {}, test::sample_message_body(), std::chrono::milliseconds(2500), false, false});
+  fakes.webhook.push({204, {}, ""});
+  fakes.bedrock.push({200, {{"x-amzn-RequestId", "bedrock-req-after-hang"}}, bedrock_body()});
+  llm::ClientConfig config = fallback_config(fakes);
+  config.retry->deadline = std::chrono::milliseconds(2000);
+  config.retry->fallback_reserve = std::chrono::milliseconds(1000);
+  llm::CurlTransportOptions options;
+  options.total_timeout = std::chrono::milliseconds(10000);  // the transport alone would wait for the answer
+  llm::Client client(config, std::make_shared<llm::CurlTransport>(options));
+  auto started = std::chrono::steady_clock::now();
+  auto result = client.invoke(hello_request(), llm::CallContext::for_agent("coach_narrative"));
+  auto took = std::chrono::steady_clock::now() - started;
+  REQUIRE(result);
+  CHECK(result->fallback);
+  CHECK(result->request_id == "bedrock-req-after-hang");
+  CHECK(fakes.anthropic.requests().size() == 1u);  // a retry's 500 ms wait would pass the primary's 1 s
+  CHECK(took >= std::chrono::milliseconds(900));   // the primary had its 1 s
+  CHECK(took < std::chrono::milliseconds(2000));   // and Bedrock answered within the deadline
+}
+
 TEST_CASE("Fallback is not taken for a non-retryable error, nor when the server says not to retry", "[net][fallback]") {
   Fakes fakes;
   SECTION("400 invalid_request") {

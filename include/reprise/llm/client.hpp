@@ -8,7 +8,9 @@
 //    With a RetryPolicy, retryable failures are sent again as retry.hpp
 //    decides, waiting on the Clock seam, within the policy's deadline. The
 //    deadline bounds each attempt too (HttpRequest::timeout is what is left
-//    of it), and the Bedrock fallback gets only what the primary left over.
+//    of it). With a Bedrock fallback configured, the primary's attempts end
+//    RetryPolicy::fallback_reserve before the deadline, and the fallback has
+//    the rest.
 //    With `stream: true` the SSE body is assembled as it arrives and each
 //    delta is offered to the caller's callback.
 // 2. When those attempts end on a retryable failure and a Bedrock fallback is

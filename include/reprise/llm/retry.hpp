@@ -23,6 +23,10 @@ struct RetryPolicy {
   std::chrono::milliseconds max_delay{8000};
   double jitter = 0.25;
   std::chrono::milliseconds deadline{600'000};  // the whole call, every attempt and wait included
+  // With a Bedrock fallback, the Anthropic attempts end this long before the
+  // deadline (at most half of it), so one attempt that hangs until the
+  // transport gives up still leaves the fallback time to answer.
+  std::chrono::milliseconds fallback_reserve{120'000};
 };
 
 // Uniform in [0, 1); defaults to a thread-local std::mt19937.
