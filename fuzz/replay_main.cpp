@@ -10,27 +10,26 @@
 #include <cstdint>
 #include <cstdio>
 #include <filesystem>
-#include <fstream>
-#include <iterator>
 #include <string>
 #include <vector>
 
 #include "fuzz_target.hpp"
+#include "reprise/util/files.hpp"
 
 namespace {
 
 namespace fs = std::filesystem;
 
 bool run_file(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    std::fprintf(stderr, "%s: cannot be read\n", path.c_str());
+  std::string error;
+  const auto bytes = reprise::util::read_file(path, &error);
+  if (!bytes) {
+    std::fprintf(stderr, "%s: cannot be read: %s\n", path.c_str(), error.c_str());
     return false;
   }
-  const std::vector<char> bytes{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-  std::fprintf(stderr, "%s (%zu bytes)\n", path.c_str(), bytes.size());
+  std::fprintf(stderr, "%s (%zu bytes)\n", path.c_str(), bytes->size());
   // A copy of exactly `size` bytes, as libFuzzer passes, so ASan sees a read past the end.
-  std::vector<std::uint8_t> input(bytes.begin(), bytes.end());
+  std::vector<std::uint8_t> input(bytes->begin(), bytes->end());
   LLVMFuzzerTestOneInput(input.empty() ? nullptr : input.data(), input.size());
   return true;
 }
