@@ -86,6 +86,22 @@ std::pair<std::unique_ptr<X509, X509Deleter>, std::unique_ptr<EVP_PKEY, KeyDelet
   return {std::move(cert), std::move(key)};
 }
 
+// Binds `server` to a free loopback port with a deep accept queue, serves it
+// on `thread` and returns once it accepts; the port, or an exception naming `who`.
+int serve_on_loopback(httplib::Server& server, std::thread& thread, const char* who) {
+  const int port = server.bind_to_any_port("127.0.0.1");
+  if (port <= 0) throw std::runtime_error(std::string(who) + ": cannot bind a loopback port");
+  raise_listen_backlog(port);
+  thread = std::thread([&server] { server.listen_after_bind(); });
+  while (!server.is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  return port;
+}
+
+void stop_serving(httplib::Server& server, std::thread& thread) {
+  server.stop();
+  if (thread.joinable()) thread.join();
+}
+
 }  // namespace
 
 SelfSignedTlsServer::SelfSignedTlsServer(std::string body) {
@@ -98,17 +114,10 @@ SelfSignedTlsServer::SelfSignedTlsServer(std::string body) {
   });
   server->set_keep_alive_timeout(1);
   server_ = std::move(server);
-  port_ = server_->bind_to_any_port("127.0.0.1");
-  if (port_ > 0) raise_listen_backlog(port_);
-  if (port_ <= 0) throw std::runtime_error("SelfSignedTlsServer: cannot bind a loopback port");
-  thread_ = std::thread([this] { server_->listen_after_bind(); });
-  while (!server_->is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  port_ = serve_on_loopback(*server_, thread_, "SelfSignedTlsServer");
 }
 
-SelfSignedTlsServer::~SelfSignedTlsServer() {
-  server_->stop();
-  if (thread_.joinable()) thread_.join();
-}
+SelfSignedTlsServer::~SelfSignedTlsServer() { stop_serving(*server_, thread_); }
 
 std::string SelfSignedTlsServer::base_url() const { return "https://127.0.0.1:" + std::to_string(port_); }
 
@@ -204,17 +213,10 @@ FakeApi::FakeApi() : server_(std::make_unique<httplib::Server>()) {
   // httplib writes the headers and the body separately; with Nagle's
   // algorithm on, the body waits for the client's delayed ACK (~40 ms a call).
   server_->set_tcp_nodelay(true);
-  port_ = server_->bind_to_any_port("127.0.0.1");
-  if (port_ > 0) raise_listen_backlog(port_);
-  if (port_ <= 0) throw std::runtime_error("FakeApi: cannot bind a loopback port");
-  thread_ = std::thread([this] { server_->listen_after_bind(); });
-  while (!server_->is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  port_ = serve_on_loopback(*server_, thread_, "FakeApi");
 }
 
-FakeApi::~FakeApi() {
-  server_->stop();
-  if (thread_.joinable()) thread_.join();
-}
+FakeApi::~FakeApi() { stop_serving(*server_, thread_); }
 
 std::string FakeApi::base_url() const { return "http://127.0.0.1:" + std::to_string(port_); }
 

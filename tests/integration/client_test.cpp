@@ -49,11 +49,17 @@ llm::Request hello_request() {
   return request;
 }
 
-std::shared_ptr<llm::CurlTransport> short_transport() {
+// A transport that gives up on a call after `total`, and on connecting after `connect`.
+std::shared_ptr<llm::CurlTransport> transport_with(std::chrono::milliseconds total,
+                                                   std::chrono::milliseconds connect = llm::CurlTransportOptions{}.connect_timeout) {
   llm::CurlTransportOptions options;
-  options.connect_timeout = std::chrono::milliseconds(200);
-  options.total_timeout = std::chrono::milliseconds(200);
+  options.connect_timeout = connect;
+  options.total_timeout = total;
   return std::make_shared<llm::CurlTransport>(options);
+}
+
+std::shared_ptr<llm::CurlTransport> short_transport() {
+  return transport_with(std::chrono::milliseconds(200), std::chrono::milliseconds(200));
 }
 
 llm::CallResult call_url(const std::string& base_url, std::shared_ptr<llm::Transport> transport = short_transport()) {
@@ -191,9 +197,7 @@ TEST_CASE("CurlTransport: 8 threads calling at once all get their answers", "[ne
   for (int i = 0; i < kThreads * kCallsEach; ++i) {
     api.push({200, {{"request-id", "req_" + std::to_string(i)}}, test::sample_message_body(), {}, false, false});
   }
-  llm::CurlTransportOptions options;
-  options.total_timeout = std::chrono::milliseconds(5000);
-  auto transport = std::make_shared<llm::CurlTransport>(options);
+  auto transport = transport_with(std::chrono::milliseconds(5000));
   std::atomic<int> ok{0};
   std::vector<std::thread> threads;
   for (int t = 0; t < kThreads; ++t) {
@@ -217,10 +221,7 @@ TEST_CASE("CurlTransport: a self-signed certificate is refused; the request neve
   REQUIRE(server.requests_answered() == 1);
   // A TLS handshake under a sanitizer on a loaded machine can take longer
   // than short_transport's 200 ms: a timeout here would hide the refusal.
-  llm::CurlTransportOptions patient;
-  patient.connect_timeout = std::chrono::seconds(20);
-  patient.total_timeout = std::chrono::seconds(20);
-  auto result = call_url(server.base_url(), std::make_shared<llm::CurlTransport>(patient));
+  auto result = call_url(server.base_url(), transport_with(std::chrono::seconds(20), std::chrono::seconds(20)));
   REQUIRE_FALSE(result);
   CHECK(result.error().category == llm::ErrorCategory::network);
   CHECK_THAT(result.error().message, Catch::Contains("certificate"));
@@ -234,9 +235,7 @@ TEST_CASE("CurlTransport: a self-signed certificate is refused; the request neve
 TEST_CASE("CurlTransport: a thread's sequential calls, retries included, share one connection", "[net]") {
   FakeApi api;
   api.set_default({200, {}, test::sample_message_body(), {}, false, false});
-  llm::CurlTransportOptions options;
-  options.total_timeout = std::chrono::milliseconds(5000);
-  auto transport = std::make_shared<llm::CurlTransport>(options);
+  auto transport = transport_with(std::chrono::milliseconds(5000));
   constexpr int kCalls = 20;
   int ok = 0;
   for (int i = 0; i < kCalls; ++i) ok += call(api, transport) ? 1 : 0;
@@ -262,9 +261,7 @@ TEST_CASE("CurlTransport: a thread's sequential calls, retries included, share o
 TEST_CASE("CurlTransport: concurrent callers open one connection each, then reuse it", "[net]") {
   FakeApi api;
   api.set_default({200, {}, test::sample_message_body(), {}, false, false});
-  llm::CurlTransportOptions options;
-  options.total_timeout = std::chrono::milliseconds(5000);
-  auto transport = std::make_shared<llm::CurlTransport>(options);
+  auto transport = transport_with(std::chrono::milliseconds(5000));
   constexpr int kThreads = 4;
   constexpr int kCallsEach = 10;
   std::atomic<int> ok{0};
@@ -527,9 +524,8 @@ TEST_CASE("Fallback: an Anthropic attempt that hangs still leaves Bedrock its re
   llm::ClientConfig config = fallback_config(fakes);
   config.retry->deadline = std::chrono::milliseconds(2000);
   config.retry->fallback_reserve = std::chrono::milliseconds(1000);
-  llm::CurlTransportOptions options;
-  options.total_timeout = std::chrono::milliseconds(10000);  // the transport alone would wait for the answer
-  llm::Client client(config, std::make_shared<llm::CurlTransport>(options));
+  // The transport alone would wait for the answer.
+  llm::Client client(config, transport_with(std::chrono::milliseconds(10000)));
   auto started = std::chrono::steady_clock::now();
   auto result = client.invoke(hello_request(), llm::CallContext::for_agent("coach_narrative"));
   auto took = std::chrono::steady_clock::now() - started;
@@ -654,14 +650,12 @@ TEST_CASE("Call deadline over real sockets: it cuts an attempt in flight, not on
           "[net]") {
   FakeApi api;
   api.push({200, {}, test::sample_message_body(), std::chrono::milliseconds(1500), false, false});
-  llm::CurlTransportOptions options;
-  options.total_timeout = std::chrono::milliseconds(5000);
   llm::ClientConfig config;
   config.base_url = api.base_url();
   config.api_key = kApiKey;
   config.retry = llm::RetryPolicy{};
   config.retry->deadline = std::chrono::milliseconds(300);
-  llm::Client client(config, std::make_shared<llm::CurlTransport>(options));
+  llm::Client client(config, transport_with(std::chrono::milliseconds(5000)));
   auto started = std::chrono::steady_clock::now();
   auto result = client.invoke(hello_request(), llm::CallContext::for_agent("test"));
   auto took = std::chrono::steady_clock::now() - started;
