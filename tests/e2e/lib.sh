@@ -186,23 +186,23 @@ stop_servers() {
 }
 
 # start_server <name> <flags...>: starts the fake on a port the kernel picks,
-# with a stats file and a request log in WORK, and waits for its port file.
-# Sets PORT and PID.
+# with a stats file and a request log (<name>.stats, <name>.log) in
+# SERVER_FILES (default WORK), and waits for its port file. Sets PORT and PID.
 start_server() {
-  local name=$1
+  local name=$1 dir=${SERVER_FILES:-$WORK}
   shift
-  "$REPRISE_FAKE_API" --port 0 --port-file "$WORK/$name.port" --stats-file "$WORK/$name.stats" \
-    --request-log "$WORK/$name.log" "$@" >"$WORK/$name.server.out" 2>"$WORK/$name.server.err" &
+  "$REPRISE_FAKE_API" --port 0 --port-file "$dir/$name.port" --stats-file "$dir/$name.stats" \
+    --request-log "$dir/$name.log" "$@" >"$dir/$name.server.out" 2>"$dir/$name.server.err" &
   PID=$!
   SERVER_PIDS+=("$PID")
   local tries
   for ((tries = 0; tries < 600; tries++)); do
-    [[ -s $WORK/$name.port ]] && break
-    kill -0 "$PID" 2>/dev/null || { cat "$WORK/$name.server.err" >&2; fail "$name: the server exited before writing its port file"; }
+    [[ -s $dir/$name.port ]] && break
+    kill -0 "$PID" 2>/dev/null || { cat "$dir/$name.server.err" >&2; fail "$name: the server exited before writing its port file"; }
     sleep 0.1
   done
-  [[ -s $WORK/$name.port ]] || fail "$name: no port file after 60 s"
-  PORT=$(<"$WORK/$name.port")
+  [[ -s $dir/$name.port ]] || fail "$name: no port file after 60 s"
+  PORT=$(<"$dir/$name.port")
   [[ $PORT =~ ^[0-9]+$ && $PORT -gt 0 ]] || fail "$name: the port file holds '$PORT', not a port"
 }
 

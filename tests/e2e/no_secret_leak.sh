@@ -37,15 +37,7 @@ sed -i 's/income: 1850/income: 1950/' eval/coach_narrative/cases/steady-week-on-
 # One in five requests fails with 529 (by fingerprint, the same ones each
 # time): retried, then sent to Bedrock (this same fake, which has no Bedrock
 # endpoint: 404), and the fallback alerts the webhook (404 too).
-"$REPRISE_FAKE_API" --port 0 --port-file "$SERVER_DIR/port" --request-log "$SERVER_DIR/requests.log" \
-  --eval-root eval --unknown generic --fail-rate 0.2 --seed 7 >"$SERVER_DIR/out" 2>"$SERVER_DIR/err" &
-SERVER_PIDS+=($!)
-for ((tries = 0; tries < 600; tries++)); do
-  [[ -s $SERVER_DIR/port ]] && break
-  sleep 0.1
-done
-[[ -s $SERVER_DIR/port ]] || { cat "$SERVER_DIR/err" >&2; fail "reprise-fake-api wrote no port file"; }
-PORT=$(<"$SERVER_DIR/port")
+SERVER_FILES=$SERVER_DIR start_server fake --eval-root eval --unknown generic --fail-rate 0.2 --seed 7
 BASE="http://127.0.0.1:$PORT"
 
 unset EVAL_LIVE_EXECUTE ANTHROPIC_API_KEY_SECRET_ID AWS_DEFAULT_REGION AWS_ENDPOINT_URL_SECRETS_MANAGER
@@ -68,9 +60,9 @@ run live env EVAL_LIVE_EXECUTE=1 "$REPRISE_EVAL" --eval-root eval --live -j 4 --
 expect_rc 1  # the failing calls fail their cases
 expect_regex out 'live run: 33 case\(s\): [0-9]+ answered'
 [[ -s reports/live-summary.md ]] || fail "the live run wrote no summary file"
-grep -q '"x_api_key":"present"' "$SERVER_DIR/requests.log" || fail "no request carried the API key: the test proves nothing"
-grep -q '"path":"/model/' "$SERVER_DIR/requests.log" || fail "no call fell back to Bedrock: the AWS credentials were never used"
-grep -q '"path":"/api/webhooks/4242/' "$SERVER_DIR/requests.log" || fail "no fallback alert reached the webhook"
+grep -q '"x_api_key":"present"' "$SERVER_DIR/fake.log" || fail "no request carried the API key: the test proves nothing"
+grep -q '"path":"/model/' "$SERVER_DIR/fake.log" || fail "no call fell back to Bedrock: the AWS credentials were never used"
+grep -q '"path":"/api/webhooks/4242/' "$SERVER_DIR/fake.log" || fail "no fallback alert reached the webhook"
 grep -q '"environment":"non-prod"' calls.log || fail "the live run wrote no non-prod call log"
 
 echo "no_secret_leak: [${SECONDS}s] review and accept" >&2
