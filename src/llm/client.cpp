@@ -170,22 +170,24 @@ Client::Attempts Client::send_with_retries(const Build& build, const Parse& pars
   if (!config_.retry) policy.max_retries = 0;
   Attempts attempts;
   for (int retry = 0;; ++retry) {
+    // With a RetryPolicy the deadline bounds the attempt too, not only the waits
+    // between attempts; with none of it left (a fallback after a primary that
+    // used it all) the attempt is neither built nor sent: it is a timeout.
+    std::optional<std::chrono::milliseconds> time_left;
+    if (config_.retry) {
+      time_left = std::chrono::ceil<std::chrono::milliseconds>(deadline - clock_->now());
+      if (*time_left <= std::chrono::milliseconds(0)) {
+        attempts.last = HttpResponse{0, {}, {}, TransportFailure{TransportFailure::Kind::timeout, "the call's deadline passed before this attempt"}};
+        break;
+      }
+    }
     // Built again for every attempt: a Bedrock request is signed with the time it is sent.
     HttpRequestResult http_request = build();
     if (!http_request) {
       attempts.result = unexpected(std::move(http_request.error()));
       return attempts;
     }
-    // With a RetryPolicy the deadline bounds the attempt too, not only the waits
-    // between attempts; with none of it left (a fallback after a primary that
-    // used it all) the attempt is not sent: it is a timeout.
-    if (config_.retry) {
-      http_request->timeout = std::chrono::ceil<std::chrono::milliseconds>(deadline - clock_->now());
-      if (*http_request->timeout <= std::chrono::milliseconds(0)) {
-        attempts.last = HttpResponse{0, {}, {}, TransportFailure{TransportFailure::Kind::timeout, "the call's deadline passed before this attempt"}};
-        break;
-      }
-    }
+    http_request->timeout = time_left;
     ++attempts.count;
     attempts.last = transport_->send(*http_request);
     if (is_success(attempts.last) || !should_retry(attempts.last) || retry >= policy.max_retries) break;
